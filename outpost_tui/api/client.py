@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from .. import __version__
 from ..models import Health, Job, Machine, OutpostModel, Page, Pagination, Service, User
+from ..sanitize import clean_text
 from .auth import Credential
 from .endpoints import ENDPOINTS, PER_PAGE_DEFAULT, PER_PAGE_MAX, Header, Query
 from .errors import (
@@ -217,7 +218,9 @@ class OutpostClient:
             )
             for item in page.items:
                 yield item
-            if not page.items or page.page >= page.total_pages:
+            # Count pages here rather than trusting the echoed page number, so a server
+            # that ignores the page parameter cannot make this loop run forever.
+            if not page.items or page_number >= page.total_pages:
                 return
             page_number += 1
 
@@ -280,8 +283,14 @@ def decode_json(response: httpx.Response) -> Any:
             f"the server sent invalid JSON (HTTP {response.status_code}, "
             f"{len(response.content)} bytes)",
             status=response.status_code,
-            request_id=response.headers.get(Header.REQUEST_ID),
+            request_id=_request_id(response),
         ) from None
+
+
+def _request_id(response: httpx.Response) -> str | None:
+    """Return the ``X-Request-Id`` header sanitized, since it may carry 8-bit control bytes."""
+    value = response.headers.get(Header.REQUEST_ID)
+    return clean_text(value) if value else None
 
 
 def parse_model(model: type[M], body: Any, what: str) -> M:

@@ -35,8 +35,23 @@ class Endpoint:
         missing = set(self.placeholders) - params.keys()
         if missing:
             raise KeyError(f"path {self.path} needs {', '.join(sorted(missing))}")
-        encoded = {name: quote(str(value), safe="") for name, value in params.items()}
+        encoded = {name: _encode_segment(name, value) for name, value in params.items()}
         return self.path.format(**encoded)
+
+
+def _encode_segment(name: str, value: object) -> str:
+    """Percent-encode one path segment so that it stays exactly one segment."""
+    text = str(value)
+    if not text:
+        # An empty segment turns "/{namespace}/jobs" into "//jobs", which URL parsers
+        # read as a host name, and "/{namespace}/job/{name}" into a path ending in "/".
+        raise ValueError(f"path parameter {name!r} is empty")
+    encoded = quote(text, safe="")
+    if encoded in {".", ".."}:
+        # URL normalization removes "." and ".." segments, which would send the request
+        # to the parent path (a DELETE of job ".." would hit the namespace's seed path).
+        encoded = encoded.replace(".", "%2E")
+    return encoded
 
 
 def _crud(read_plural: str, read_singular: str, seed_collection: str) -> dict[str, Endpoint]:

@@ -30,6 +30,9 @@ def _as_decimal(value: Any) -> Any:
     """Read money as ``Decimal`` from its JSON string; a float is converted via ``str``."""
     if value is None or value == "":
         return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        # Decimal() would turn true into 1 and [0, [2, 4], -1] into 2.4.
+        raise ValueError(f"invalid decimal amount {value!r}")
     if isinstance(value, float):
         value = str(value)
     try:
@@ -38,12 +41,19 @@ def _as_decimal(value: Any) -> Any:
         raise ValueError(f"invalid decimal amount {value!r}") from None
 
 
+# Both types admit None so that the validators can map "" to None. With a plain
+# ``datetime`` inside, pydantic would reject the None that the validator returns.
 Timestamp = Annotated[
-    datetime,
+    datetime | None,
     BeforeValidator(_as_utc),
-    PlainSerializer(lambda dt: dt.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")),
+    PlainSerializer(
+        lambda dt: dt.astimezone(timezone.utc).isoformat().replace("+00:00", "Z"),
+        when_used="unless-none",
+    ),
 ]
-Money = Annotated[Decimal, BeforeValidator(_as_decimal), PlainSerializer(str)]
+Money = Annotated[
+    Decimal | None, BeforeValidator(_as_decimal), PlainSerializer(str, when_used="unless-none")
+]
 
 
 class OutpostModel(BaseModel):
