@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import json
 import logging
+import random
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -17,13 +20,28 @@ from .. import __version__
 from ..models import Health, Job, Machine, OutpostModel, Page, Pagination, Service, User
 from ..sanitize import clean_text
 from .auth import Credential
-from .endpoints import ENDPOINTS, PER_PAGE_DEFAULT, PER_PAGE_MAX, Header, Query
+from .endpoints import (
+    ENDPOINTS,
+    PER_PAGE_DEFAULT,
+    PER_PAGE_MAX,
+    Endpoint,
+    Header,
+    Query,
+)
 from .errors import (
     InsecureURLError,
     InvalidResponse,
     NetworkError,
     RequestTimedOut,
     error_from_response,
+)
+from .ratelimit import (
+    BUDGETS,
+    BudgetRegistry,
+    CredentialBudget,
+    Lane,
+    parse_rate_limit_headers,
+    parse_retry_after,
 )
 
 log = logging.getLogger(__name__)
@@ -33,6 +51,11 @@ M = TypeVar("M", bound=OutpostModel)
 USER_AGENT = f"outpost-tui/{__version__}"
 # Connect 5 s and read 30 s for JSON requests.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=30.0, write=30.0, pool=10.0)
+MAX_RETRIES = 3
+MAX_RATE_LIMIT_RESENDS = 2
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 8.0
+ETAG_CACHE_SIZE = 512
 
 
 @dataclass(frozen=True)
@@ -104,9 +127,19 @@ class OutpostClient:
         allow_insecure_http: bool = False,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
+        budgets: BudgetRegistry | None = None,
+        retries: int = MAX_RETRIES,
+        rate_limit_resends: int = MAX_RATE_LIMIT_RESENDS,
     ) -> None:
         self.base_url = validate_base_url(base_url, allow_insecure_http=allow_insecure_http)
         self.credential = credential
+        identity = credential.identity if credential else "anonymous"
+        self._budget = (budgets or BUDGETS).for_identity(identity)
+        self._etags: dict[str, tuple[str, bytes]] = {}
+        self._rng = random.Random()
+        self.retries = retries
+        self.rate_limit_resends = rate_limit_resends
+        self.not_modified_count = 0
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=timeout,
@@ -140,29 +173,91 @@ class OutpostClient:
         params: dict[str, Any] | None = None,
         json_body: Any = None,
         authenticated: bool = True,
+        lane: Lane = Lane.USER,
     ) -> httpx.Response:
-        """Send one operation from the endpoint table and return its success response."""
+        """Send one operation from the endpoint table and return its success response.
+
+        The request waits for the credential's budget first. A 429 blocks every request
+        of the credential until the server's wait is over; the refused request was not
+        processed, so it is sent again, up to twice. A network error or a 5xx is retried
+        only for GET, at most three times, with exponential back-off and full jitter,
+        so a create that may have reached the server is never sent twice.
+        """
         endpoint = ENDPOINTS[operation]
         url = endpoint.format(**(path or {}))
+        query = _query(params)
         headers = {}
         if authenticated and self.credential is not None:
             headers[Header.AUTHORIZATION] = self.credential.authorization()
-        try:
-            response = await self._http.request(
-                endpoint.method,
-                url,
-                params=_query(params),
-                json=json_body,
-                headers=headers,
-            )
-        except httpx.TimeoutException as exc:
-            raise RequestTimedOut(f"{endpoint.method} {url} timed out on {self.host}") from exc
-        except httpx.TransportError as exc:
-            raise NetworkError(f"cannot reach {self.host}: {_transport_reason(exc)}") from exc
-        if response.is_success:
-            return response
-        log.info("%s %s -> %s", endpoint.method, url, response.status_code)
-        raise error_from_response(response)
+        # Health counts against no limit, so it skips the budget.
+        counted = authenticated and self.credential is not None
+        cache_key = self._cache_key(url, query) if endpoint.method == "GET" else None
+        cached = self._etags.get(cache_key) if cache_key else None
+        if cached is not None:
+            headers[Header.IF_NONE_MATCH] = cached[0]
+
+        failures = rate_limited = 0
+        while True:
+            if counted:
+                await self.budget.acquire(lane)
+            try:
+                response = await self._http.request(
+                    endpoint.method, url, params=query, json=json_body, headers=headers
+                )
+            except httpx.TransportError as exc:
+                error = _network_error(exc, endpoint, url, self.host)
+                if endpoint.method == "GET" and failures < self.retries:
+                    await self._back_off(failures, error)
+                    failures += 1
+                    continue
+                raise error from exc
+            now = time.time()
+            if counted:
+                self.budget.observe(parse_rate_limit_headers(response.headers, now))
+            if response.status_code == 304 and cached is not None:
+                self.not_modified_count += 1
+                return _replay(response, cached[1])
+            if response.is_success:
+                self._remember_etag(cache_key, response)
+                return response
+            log.info("%s %s -> %s", endpoint.method, url, response.status_code)
+            if response.status_code == 429:
+                retry_after = parse_retry_after(response.headers.get(Header.RETRY_AFTER), now)
+                info = parse_rate_limit_headers(response.headers, now)
+                wait = self.budget.block(retry_after, info.reset_after)
+                log.warning("rate limited on %s %s; waiting %.1f s", endpoint.method, url, wait)
+                if rate_limited < self.rate_limit_resends:
+                    rate_limited += 1
+                    continue
+                raise error_from_response(response, retry_after=wait)
+            if response.status_code >= 500 and endpoint.method == "GET" and failures < self.retries:
+                await self._back_off(failures, error_from_response(response))
+                failures += 1
+                continue
+            raise error_from_response(response)
+
+    @property
+    def budget(self) -> CredentialBudget:
+        """The rate-limit budget of this client's credential."""
+        return self._budget
+
+    def _cache_key(self, url: str, query: dict[str, str] | None) -> str:
+        identity = self.credential.identity if self.credential else "anonymous"
+        suffix = "&".join(f"{k}={v}" for k, v in sorted((query or {}).items()))
+        return f"{identity} {url}?{suffix}"
+
+    def _remember_etag(self, cache_key: str | None, response: httpx.Response) -> None:
+        etag = response.headers.get(Header.ETAG)
+        if cache_key is None or not etag:
+            return
+        if len(self._etags) >= ETAG_CACHE_SIZE:
+            self._etags.pop(next(iter(self._etags)))
+        self._etags[cache_key] = (etag, response.content)
+
+    async def _back_off(self, attempt: int, error: Exception) -> None:
+        delay = self._rng.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt))
+        log.warning("retrying in %.2f s after %s", delay, error)
+        await asyncio.sleep(delay)
 
     async def request_json(self, operation: str, **kwargs: Any) -> Any:
         """Send an operation and decode its JSON body."""
@@ -185,7 +280,9 @@ class OutpostClient:
         if isinstance(body, dict) and isinstance(body.get("data"), list):
             # Tolerate a list envelope: its first item is the user.
             body = body["data"][0] if body["data"] else {}
-        return parse_model(User, body, "current user")
+        user = parse_model(User, body, "current user")
+        self.budget.set_plan(user.plan)
+        return user
 
     # -- namespaced resources -----------------------------------------------------------
 
@@ -197,13 +294,14 @@ class OutpostClient:
         page: int = 1,
         per_page: int = PER_PAGE_DEFAULT,
         filters: dict[str, Any] | None = None,
+        lane: Lane = Lane.USER,
     ) -> Page[Any]:
         """Fetch one page of a list."""
         if not 1 <= per_page <= PER_PAGE_MAX:
             raise ValueError(f"per_page {per_page} is outside 1-{PER_PAGE_MAX}")
         params = {Query.PAGE: max(page, 1), Query.PER_PAGE: per_page, **(filters or {})}
         body = await self.request_json(
-            kind.operation("list"), path={"namespace": namespace}, params=params
+            kind.operation("list"), path={"namespace": namespace}, params=params, lane=lane
         )
         return parse_page(kind.model, body, kind.name)
 
@@ -224,9 +322,11 @@ class OutpostClient:
                 return
             page_number += 1
 
-    async def get_item(self, kind: ResourceKind, namespace: str, name: str) -> Any:
+    async def get_item(
+        self, kind: ResourceKind, namespace: str, name: str, *, lane: Lane = Lane.USER
+    ) -> Any:
         body = await self.request_json(
-            kind.operation("get"), path={"namespace": namespace, "name": name}
+            kind.operation("get"), path={"namespace": namespace, "name": name}, lane=lane
         )
         return parse_model(kind.model, body, kind.singular)
 
@@ -262,6 +362,23 @@ def _query(params: dict[str, Any] | None) -> dict[str, str] | None:
             continue
         query[name] = ("true" if value else "false") if isinstance(value, bool) else str(value)
     return query
+
+
+def _network_error(
+    exc: httpx.TransportError, endpoint: Endpoint, url: str, host: str
+) -> NetworkError:
+    if isinstance(exc, httpx.TimeoutException):
+        return RequestTimedOut(f"{endpoint.method} {url} timed out on {host}")
+    return NetworkError(f"cannot reach {host}: {_transport_reason(exc)}")
+
+
+def _replay(not_modified: httpx.Response, content: bytes) -> httpx.Response:
+    """Turn a 304 into the cached 200 response, keeping the new headers."""
+    response = httpx.Response(
+        200, headers=not_modified.headers, content=content, request=not_modified.request
+    )
+    response.extensions["not_modified"] = True
+    return response
 
 
 def _transport_reason(exc: httpx.TransportError) -> str:

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from outpost_tui.api import Credential, OutpostClient
+from outpost_tui.api.ratelimit import BudgetRegistry
 
 BASE_URL = "http://127.0.0.1:8900"
 TOKEN = "op_pat_0123456789abcdef0123456789abcdef"
@@ -40,8 +41,11 @@ async def make_client() -> AsyncIterator[Callable[..., tuple[OutpostClient, Reco
         recorder = Recorder(respond)
         if credential is None:
             credential = Credential.token(TOKEN, source="test")
+        # Each client gets its own budget and no automatic resends, so one request in a
+        # test is one request on the wire and no test waits out another's rate limit.
+        options = {"budgets": BudgetRegistry(), "retries": 0, "rate_limit_resends": 0, **kwargs}
         client = OutpostClient(
-            BASE_URL, credential, transport=httpx.MockTransport(recorder), **kwargs
+            BASE_URL, credential, transport=httpx.MockTransport(recorder), **options
         )
         clients.append(client)
         return client, recorder

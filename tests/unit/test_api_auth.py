@@ -101,7 +101,7 @@ def test_api_key_without_name_and_secret_rejected(value):
 
 
 def test_api_key_with_inner_whitespace_rejected():
-    value = f"ci-deploy$sk_live_4f9a 0123456789"
+    value = "ci-deploy$sk_live_4f9a 0123456789"
 
     with pytest.raises(InvalidCredential, match="whitespace") as caught:
         Credential.api_key(value)
