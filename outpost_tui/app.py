@@ -1,0 +1,147 @@
+"""The Textual application: modes, global bindings and wiring. Screens do the work."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from .api import AuthenticationFailed, Credential, OutpostClient, OutpostError
+from .connection import ConnectionStatus
+from .problems import describe
+from .resources_path import stylesheet_paths
+from .sanitize import clean_multiline, clean_text
+from .screens.resources import SCREENS_BY_KIND
+
+RESOURCE_ORDER = ("machines", "jobs", "services")
+
+
+@dataclass
+class Target:
+    """What to show first: a resource kind and optionally one item's name."""
+
+    kind: str = "machines"
+    name: str | None = None
+
+
+class OutpostApp(App):
+    """The dashboard. Each resource kind is a mode, so each keeps its own screen stack."""
+
+    TITLE = "Outpost"
+    CSS_PATH = stylesheet_paths()
+    # Below 180 columns the detail pane moves under the table, so the table keeps its width.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (180, "-wide")]
+    BINDINGS = [
+        Binding("1", "show_kind('machines')", "Machines", id="show.machines"),
+        Binding("2", "show_kind('jobs')", "Jobs", id="show.jobs"),
+        Binding("3", "show_kind('services')", "Services", id="show.services"),
+        Binding("question_mark", "toggle_keys", "Keys", id="keys"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(
+        self,
+        client: OutpostClient,
+        credential: Credential | None,
+        namespace: str | None,
+        target: Target | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.client = client
+        self.credential = credential
+        self.target = target or Target()
+        self.connection = ConnectionStatus(
+            host=client.host,
+            namespace=namespace or "",
+            credential_label=_credential_label(credential),
+        )
+        # Each mode builds its screen on first use; the deep-link name goes to its kind only.
+        self.MODES = {
+            kind: partial(
+                SCREENS_BY_KIND[kind], self.target.name if kind == self.target.kind else None
+            )
+            for kind in RESOURCE_ORDER
+        }
+        super().__init__(**kwargs)
+
+    @property
+    def credential_source(self) -> str | None:
+        return self.credential.source if self.credential else None
+
+    def on_mount(self) -> None:
+        if self.connection.namespace:
+            self.switch_mode(self.target.kind)
+        else:
+            self.run_worker(self._resolve_namespace(), exit_on_error=False)
+
+    async def _resolve_namespace(self) -> None:
+        """Use the user's personal namespace when none was given, retrying until it loads."""
+        while True:
+            try:
+                user = await self.client.current_user()
+            except OutpostError as exc:
+                problem = describe(exc, credential_source=self.credential_source)
+                self.notify(f"{problem.message} Retrying in 10 s.", title=problem.title, severity="error")
+                if isinstance(exc, AuthenticationFailed):
+                    return
+                await asyncio.sleep(10)
+                continue
+            namespace = user.default_namespace
+            if namespace is None:
+                self.notify("The user belongs to no namespace; pass --namespace NS.", severity="error")
+                return
+            self.connection.namespace = namespace
+            self.switch_mode(self.target.kind)
+            return
+
+    async def on_unmount(self) -> None:
+        await self.client.aclose()
+
+    def action_show_kind(self, kind: str) -> None:
+        if kind in self.MODES and self.current_mode != kind:
+            self.switch_mode(kind)
+
+    def action_toggle_keys(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for number, kind in enumerate(RESOURCE_ORDER, start=1):
+            yield SystemCommand(
+                f"Show {kind}",
+                f"Switch to the {kind} screen (key {number})",
+                partial(self.action_show_kind, kind),
+            )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: str = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Show a toast. Messages may hold server text, so they are never parsed as markup."""
+        super().notify(
+            clean_multiline(message),
+            title=clean_text(title),
+            severity=severity,  # type: ignore[arg-type]
+            timeout=timeout,
+            markup=False,
+        )
+
+
+def _credential_label(credential: Credential | None) -> str:
+    if credential is None:
+        return "no credential"
+    return f"{credential.display} ({credential.source})"

@@ -1,0 +1,362 @@
+"""The list screens: one page of machines, jobs or services with a detail pane.
+
+Only the visible screen polls. Its timer starts when the screen is shown and stops when it
+is hidden, and a tick is skipped while the previous request is still running.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import Worker
+
+from ..api import (
+    JOBS,
+    MACHINES,
+    SERVICES,
+    AuthenticationFailed,
+    OutpostError,
+    ResourceKind,
+)
+from ..clock import utc_now
+from ..models import Page
+from ..problems import describe
+from ..sanitize import safe_text
+from ..widgets.detail_pane import DetailPane
+from ..widgets.presentation import (
+    format_age,
+    format_duration,
+    format_gpu,
+    format_money,
+    status_text,
+)
+from ..widgets.resource_table import Column, ResourceTable
+from ..widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from ..app import OutpostApp
+
+PER_PAGE = 20
+POLL_SECONDS = 5.0
+# How many list pages a deep link may read to find the page that holds its item.
+DEEP_LINK_PAGE_BUDGET = 5
+
+
+class PageLoaded(Message):
+    def __init__(self, page: Page[Any]) -> None:
+        super().__init__()
+        self.page = page
+
+
+class DetailLoaded(Message):
+    def __init__(self, item: Any) -> None:
+        super().__init__()
+        self.item = item
+
+
+class RequestFailed(Message):
+    def __init__(self, error: OutpostError) -> None:
+        super().__init__()
+        self.error = error
+
+
+class ResourceScreen(Screen):
+    """A paged table of one resource kind, its detail pane and the status bar."""
+
+    KIND: ClassVar[ResourceKind]
+    TITLE_TEXT: ClassVar[str]
+    COLUMNS: ClassVar[tuple[Column, ...]]
+
+    BINDINGS = [
+        Binding("right_square_bracket", "next_page", "Next page", id="page.next"),
+        Binding("left_square_bracket", "previous_page", "Prev page", id="page.previous"),
+        Binding("r", "refresh", "Refresh", id="refresh"),
+    ]
+
+    app: OutpostApp
+
+    def __init__(self, focus_name: str | None = None) -> None:
+        super().__init__(id=f"{self.KIND.name}-screen", classes="resource-screen")
+        self.page_number = 1
+        self.total_pages = 0
+        self.total = 0
+        self.items: dict[str, Any] = {}
+        self.focus_name = focus_name
+        self._focus_searched = False
+        self._poll_timer = None
+        self._poll_worker: Worker[None] | None = None
+        self._reload_requested = False
+        self._polling_stopped = False
+        self._last_problem: str | None = None
+
+    # -- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            with Vertical(id="list-pane"):
+                yield ResourceTable(self.COLUMNS, id="table")
+            yield DetailPane(id="detail")
+        yield Static("", id="error-banner", classes="hidden", markup=False)
+        yield StatusBar(self.app.connection, id="status-bar")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Outpost"
+        self.sub_title = f"{self.TITLE_TEXT} · {self.app.connection.namespace}"
+        self.query_one("#list-pane").border_title = self.TITLE_TEXT
+        self.query_one(DetailPane).border_title = "Details"
+        self._show_page_info()
+
+    @property
+    def table(self) -> ResourceTable:
+        return self.query_one(ResourceTable)
+
+    # -- polling ------------------------------------------------------------------------
+
+    def on_screen_resume(self) -> None:
+        if self._poll_timer is None:
+            self._poll_timer = self.set_interval(POLL_SECONDS, self.poll)
+        else:
+            self._poll_timer.resume()
+        self.poll()
+
+    def on_screen_suspend(self) -> None:
+        if self._poll_timer is not None:
+            self._poll_timer.pause()
+
+    def poll(self) -> None:
+        """Start a refresh unless one is running; a running refresh is never cancelled."""
+        if self._polling_stopped:
+            return
+        if self._poll_worker is not None and self._poll_worker.is_running:
+            return
+        self._poll_worker = self.run_worker(
+            self._refresh(), group="poll", exit_on_error=False, name=f"poll {self.KIND.name}"
+        )
+
+    def request_reload(self) -> None:
+        """Reload now for a user action, or right after the refresh in flight."""
+        if self._poll_worker is not None and self._poll_worker.is_running:
+            self._reload_requested = True
+        else:
+            self.poll()
+
+    async def _refresh(self) -> None:
+        client = self.app.client
+        namespace = self.app.connection.namespace
+        try:
+            if self.focus_name is not None and not self._focus_searched:
+                self._focus_searched = True
+                await self._find_focus_page()
+            page = await client.list_page(
+                self.KIND, namespace, page=self.page_number, per_page=PER_PAGE
+            )
+            self.post_message(PageLoaded(page))
+            key = self.table.highlighted_key
+            if key is not None and key in {item.key for item in page.items}:
+                self.post_message(DetailLoaded(await client.get_item(self.KIND, namespace, key)))
+        except OutpostError as exc:
+            self.post_message(RequestFailed(exc))
+        finally:
+            if self._reload_requested:
+                self._reload_requested = False
+                self.call_after_refresh(self.poll)
+
+    async def _find_focus_page(self) -> None:
+        """Set the page that holds the deep-linked item, reading at most a few pages."""
+        name = self.focus_name
+        index = 0
+        per_page = 100
+        async for item in self.app.client.iter_items(
+            self.KIND, self.app.connection.namespace, per_page=per_page
+        ):
+            if item.key == name:
+                self.page_number = index // PER_PAGE + 1
+                return
+            index += 1
+            if index >= DEEP_LINK_PAGE_BUDGET * per_page:
+                break
+
+    # -- results ------------------------------------------------------------------------
+
+    @on(PageLoaded)
+    def show_page(self, message: PageLoaded) -> None:
+        page = message.page
+        self.items = {item.key: item for item in page.items}
+        self.total_pages = page.total_pages
+        self.total = page.total
+        focus = self.focus_name
+        self.table.show_items(page.items, keep_key=focus)
+        if focus is not None:
+            self.focus_name = None
+            if focus not in self.items:
+                self.app.notify(
+                    f"{self.KIND.singular} {focus!r} was not found in namespace "
+                    f"{self.app.connection.namespace!r}.",
+                    title="Not found",
+                    severity="warning",
+                )
+        self.query_one(StatusBar).data_time = utc_now()
+        self._record_success()
+        self._show_page_info()
+        if not page.items:
+            self.query_one(DetailPane).show_message(Text("No items on this page", style="dim"))
+
+    @on(DetailLoaded)
+    def show_detail(self, message: DetailLoaded) -> None:
+        if message.item.key == self.table.highlighted_key:
+            self.query_one(DetailPane).show_item(message.item)
+
+    @on(RequestFailed)
+    def show_failure(self, message: RequestFailed) -> None:
+        error = message.error
+        connection = self.app.connection
+        problem = describe(error, credential_source=self.app.credential_source)
+        unauthorized = isinstance(error, AuthenticationFailed)
+        connection.record_failure(problem.message, unauthorized=unauthorized)
+        if unauthorized:
+            # Retrying a rejected credential cannot succeed; wait for the user instead.
+            self._polling_stopped = True
+        banner = self.query_one("#error-banner", Static)
+        banner.update(safe_text(f"{problem.title}: {problem.message}"))
+        banner.remove_class("hidden")
+        if problem.message != self._last_problem:
+            self.app.notify(problem.message, title=problem.title, severity=problem.severity)
+        self._last_problem = problem.message
+        self.query_one(StatusBar).redraw()
+
+    def _record_success(self) -> None:
+        self.app.connection.record_success()
+        self._last_problem = None
+        self.query_one("#error-banner", Static).add_class("hidden")
+        self.query_one(StatusBar).redraw()
+
+    def _show_page_info(self) -> None:
+        if self.total_pages:
+            text = f"page {self.page_number} of {self.total_pages}, {self.total} total"
+        elif self.app.connection.last_success is None:
+            text = "loading…"
+        else:
+            text = f"page {self.page_number} of {max(self.total_pages, 1)}, {self.total} total"
+        self.query_one("#list-pane").border_subtitle = text
+
+    # -- user actions -------------------------------------------------------------------
+
+    @on(DataTable.RowHighlighted)
+    def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value if event.row_key is not None else None
+        item = self.items.get(key)
+        if item is None:
+            return
+        detail = self.query_one(DetailPane)
+        if detail.item is None or detail.item.key != key:
+            detail.show_item(item)
+        self.run_worker(self._load_detail(key), group="detail", exclusive=True, exit_on_error=False)
+
+    async def _load_detail(self, key: str) -> None:
+        try:
+            item = await self.app.client.get_item(self.KIND, self.app.connection.namespace, key)
+        except OutpostError as exc:
+            self.post_message(RequestFailed(exc))
+            return
+        self.post_message(DetailLoaded(item))
+
+    def action_next_page(self) -> None:
+        if self.page_number < self.total_pages:
+            self.page_number += 1
+            self.request_reload()
+        else:
+            self.app.notify("This is the last page.", timeout=2)
+
+    def action_previous_page(self) -> None:
+        if self.page_number > 1:
+            self.page_number -= 1
+            self.request_reload()
+        else:
+            self.app.notify("This is the first page.", timeout=2)
+
+    def action_refresh(self) -> None:
+        self._polling_stopped = False
+        self.request_reload()
+
+
+# -- the three screens --------------------------------------------------------------------
+
+
+def _name(item: Any) -> Text:
+    return safe_text(item.name)
+
+
+def _age(item: Any) -> Text:
+    return Text(format_age(item.created_at))
+
+
+def _region(item: Any) -> Text:
+    return safe_text(item.region or "-")
+
+
+def _gpu(item: Any) -> Text:
+    return Text(format_gpu(item.gpu, item.gpu_count))
+
+
+class MachinesScreen(ResourceScreen):
+    KIND = MACHINES
+    TITLE_TEXT = "Machines"
+    COLUMNS = (
+        Column("name", "NAME", _name),
+        Column("status", "STATUS", lambda m: status_text(m.status)),
+        Column("gpu", "GPU", _gpu),
+        Column("size", "CPU/MEM", lambda m: Text(f"{m.cpu or '-'} / {m.memory_gb or '-'} GB")),
+        Column("region", "REGION", _region),
+        Column("cost", "$/HOUR", lambda m: Text(format_money(m.cost_per_hour))),
+        Column("age", "AGE", _age),
+    )
+
+
+class JobsScreen(ResourceScreen):
+    KIND = JOBS
+    TITLE_TEXT = "Jobs"
+    COLUMNS = (
+        Column("name", "NAME", _name),
+        Column("status", "STATUS", lambda j: status_text(j.status)),
+        Column("progress", "PROGRESS", lambda j: safe_text(j.progress or "-"), width=24),
+        Column("gpu", "GPU", _gpu),
+        Column("region", "REGION", _region),
+        Column("runtime", "RUNTIME", lambda j: Text(format_duration(j.runtime_seconds))),
+        Column("cost", "$/HOUR", lambda j: Text(format_money(j.cost_per_hour))),
+        Column("age", "AGE", _age),
+    )
+
+
+def _replicas(service: Any) -> Text:
+    ready = service.ready_replicas if service.ready_replicas is not None else "-"
+    current = service.current_replicas if service.current_replicas is not None else "-"
+    return Text(f"{ready}/{current} ({service.min_replicas}-{service.max_replicas})")
+
+
+class ServicesScreen(ResourceScreen):
+    KIND = SERVICES
+    TITLE_TEXT = "Services"
+    COLUMNS = (
+        Column("name", "NAME", _name),
+        Column("status", "STATUS", lambda s: status_text(s.status)),
+        Column("replicas", "READY/CUR (MIN-MAX)", _replicas),
+        Column("gpu", "GPU", _gpu),
+        Column("region", "REGION", _region),
+        Column("cost", "$/HOUR/REPLICA", lambda s: Text(format_money(s.cost_per_hour_per_replica))),
+        Column("age", "AGE", _age),
+    )
+
+
+SCREENS_BY_KIND: dict[str, type[ResourceScreen]] = {
+    screen.KIND.name: screen for screen in (MachinesScreen, JobsScreen, ServicesScreen)
+}
