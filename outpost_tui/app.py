@@ -17,17 +17,19 @@ from .connection import ConnectionStatus
 from .problems import describe
 from .resources_path import stylesheet_paths
 from .sanitize import clean_multiline, clean_text
-from .screens.resources import SCREENS_BY_KIND
-
-RESOURCE_ORDER = ("machines", "jobs", "services")
+from .screens import MODE_SPECS
 
 
 @dataclass
 class Target:
-    """What to show first: a resource kind and optionally one item's name."""
+    """The screen to open first: a mode, optionally one item's name and a view of it.
+
+    ``view`` is a sub-view of the item, such as ``logs`` in ``jobs/NAME/logs``.
+    """
 
     kind: str = "machines"
     name: str | None = None
+    view: str | None = None
 
 
 class OutpostApp(App):
@@ -38,9 +40,10 @@ class OutpostApp(App):
     # Below 180 columns the detail pane moves under the table, so the table keeps its width.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (180, "-wide")]
     BINDINGS = [
-        Binding("1", "show_kind('machines')", "Machines", id="show.machines"),
-        Binding("2", "show_kind('jobs')", "Jobs", id="show.jobs"),
-        Binding("3", "show_kind('services')", "Services", id="show.services"),
+        *(
+            Binding(spec.key, f"show_kind('{spec.name}')", spec.title, id=f"show.{spec.name}")
+            for spec in MODE_SPECS
+        ),
         Binding("question_mark", "toggle_keys", "Keys", id="keys"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
@@ -51,11 +54,18 @@ class OutpostApp(App):
         credential: Credential | None,
         namespace: str | None,
         target: Target | None = None,
+        *,
+        read_only: bool = False,
+        environment: str = "dev",
         **kwargs: Any,
     ) -> None:
         self.client = client
         self.credential = credential
         self.target = target or Target()
+        # Set by --read-only or the profile: every mutating action is refused when True.
+        self.read_only = read_only
+        # The profile's environment class: dev, staging or prod.
+        self.environment = environment
         self.connection = ConnectionStatus(
             host=client.host,
             namespace=namespace or "",
@@ -63,10 +73,10 @@ class OutpostApp(App):
         )
         # Each mode builds its screen on first use; the deep-link name goes to its kind only.
         self.MODES = {
-            kind: partial(
-                SCREENS_BY_KIND[kind], self.target.name if kind == self.target.kind else None
+            spec.name: partial(
+                spec.factory, self.target.name if spec.name == self.target.kind else None
             )
-            for kind in RESOURCE_ORDER
+            for spec in MODE_SPECS
         }
         super().__init__(**kwargs)
 
@@ -115,11 +125,11 @@ class OutpostApp(App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for number, kind in enumerate(RESOURCE_ORDER, start=1):
+        for spec in MODE_SPECS:
             yield SystemCommand(
-                f"Show {kind}",
-                f"Switch to the {kind} screen (key {number})",
-                partial(self.action_show_kind, kind),
+                f"Show {spec.title.lower()}",
+                f"Switch to the {spec.title.lower()} screen (key {spec.key})",
+                partial(self.action_show_kind, spec.name),
             )
 
     def notify(

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from . import __version__
 from .api import Credential, InsecureURLError, InvalidCredential, OutpostClient
-from .app import RESOURCE_ORDER, OutpostApp, Target
+from .app import OutpostApp, Target
+from .screens import mode_names
 from .logging_setup import configure_logging
 
 log = logging.getLogger(__name__)
@@ -37,21 +38,34 @@ class Options:
     namespace: str | None
     target: Target
     allow_insecure_http: bool
+    read_only: bool = False
+
+
+TARGET_VIEWS = ("logs",)
 
 
 def parse_target(text: str | None) -> Target:
-    """Read ``KIND`` or ``KIND/NAME``, for example ``jobs/finetune-llama-3-r1``."""
+    """Read ``KIND``, ``KIND/NAME`` or ``KIND/NAME/VIEW``, such as ``jobs/finetune-llama-3-r1/logs``."""
     if not text:
         return Target()
-    kind, _, name = text.partition("/")
-    if kind not in RESOURCE_ORDER:
+    parts = text.split("/")
+    kind = parts[0]
+    if kind not in mode_names() or len(parts) > 3:
         raise UsageError(
-            f"unknown target {text!r}: use one of {', '.join(RESOURCE_ORDER)}, "
-            "optionally followed by /NAME"
+            f"invalid target {text!r}: use one of {', '.join(mode_names())}, "
+            "optionally followed by /NAME and /logs"
         )
-    if _ and not name:
-        raise UsageError(f"target {text!r} has an empty name after '/'")
-    return Target(kind=kind, name=name or None)
+    if len(parts) >= 2 and not parts[1]:
+        raise UsageError(f"invalid target {text!r}: the name after '/' is empty")
+    if len(parts) == 3 and parts[2] not in TARGET_VIEWS:
+        raise UsageError(
+            f"invalid target {text!r}: the view after the name must be one of {', '.join(TARGET_VIEWS)}"
+        )
+    return Target(
+        kind=kind,
+        name=parts[1] if len(parts) >= 2 else None,
+        view=parts[2] if len(parts) == 3 else None,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,10 +98,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="allow plain http:// to a host other than this machine (sends the credential unencrypted)",
     )
     parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="refuse every action that changes something on the server",
+    )
+    parser.add_argument(
         "target",
         nargs="?",
         metavar="TARGET",
-        help="screen to open: machines, jobs or services, optionally /NAME for one item",
+        help="screen to open, such as machines, jobs or services, optionally /NAME for one "
+        "item and /NAME/logs for its log",
     )
     return parser
 
@@ -122,7 +142,9 @@ def build_app(
         client = OutpostClient(url, credential, allow_insecure_http=options.allow_insecure_http)
     except InsecureURLError as exc:
         raise UsageError(str(exc)) from None
-    return OutpostApp(client, credential, options.namespace, options.target)
+    return OutpostApp(
+        client, credential, options.namespace, options.target, read_only=options.read_only
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -145,6 +167,7 @@ def _run(args: argparse.Namespace) -> int:
         namespace=args.namespace,
         target=parse_target(args.target),
         allow_insecure_http=args.allow_insecure_http,
+        read_only=args.read_only,
     )
     configure_logging()
     if options.demo:
