@@ -15,7 +15,16 @@ from starlette.responses import Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from .errors import ApiError, bad_request, not_found, permission_denied
-from .http import ROLE_LEVELS, Access, Reply, RequestContext, Route, StreamReply, match_route, split_path
+from .http import (
+    ROLE_LEVELS,
+    Access,
+    Reply,
+    RequestContext,
+    Route,
+    StreamReply,
+    match_route,
+    split_path,
+)
 from .ids import new_request_id
 from .ratelimit import RateDecision
 from .rendering import error_response, json_bytes

@@ -43,7 +43,7 @@ def new_record(state: DemoState, namespace: str, now: datetime, **fields: object
         "namespace": namespace,
         "status": "queued",
         "gpu": "none",
-        "gpu_count": 1,
+        "gpu_count": 0,
         "region": "us-east-1",
         "progress": "",
         "cost_per_hour": None,

@@ -16,8 +16,16 @@ from typing import TYPE_CHECKING
 from . import fleets, jobs, services
 from .catalog import CPU_VALUES, GPU_FAMILIES, MEMORY_VALUES, REGIONS, hourly_cost
 from .seed_data import (
-    ACME_MACHINES, ACME_SERVICES, API_KEYS, FLEETS, IMAGES, JOB_FAMILIES, MARA_MACHINES,
-    MARA_SERVICES, PATS, SSH_KEYS,
+    ACME_MACHINES,
+    ACME_SERVICES,
+    API_KEYS,
+    FLEETS,
+    IMAGES,
+    JOB_FAMILIES,
+    MARA_MACHINES,
+    MARA_SERVICES,
+    PATS,
+    SSH_KEYS,
 )
 from .sshkeys import parse_public_key
 

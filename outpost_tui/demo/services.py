@@ -238,9 +238,18 @@ def _apply_traffic(state: DemoState, record: dict, now: datetime) -> None:
     record["updated_at"] = changed
 
 
+def _autoscales(record: dict) -> bool:
+    low, high = record.get("min_replicas"), record.get("max_replicas")
+    fixed = isinstance(record.get("replicas"), int)
+    return not fixed and isinstance(low, int) and isinstance(high, int) and high > low
+
+
 def _last_change(state: DemoState, record: dict, period: int, now: datetime) -> datetime:
     """Return when the replica counts or the status last changed, at or before ``now``."""
-    for candidate in range(period, max(-1, period - CHANGE_LOOKBACK_PERIODS), -1):
+    # Without autoscaling only the first period can change anything.
+    oldest = max(-1, period - CHANGE_LOOKBACK_PERIODS) if _autoscales(record) else -1
+    newest = period if _autoscales(record) else min(period, 1)
+    for candidate in range(newest, oldest, -1):
         target = desired_replicas(record, candidate)
         previous = _previous(record, candidate)
         if target == previous:

@@ -96,7 +96,7 @@ class DemoState:
         """Apply every lifecycle transition due by ``now`` (default: the clock's time)."""
         with self.lock:
             now = self.now() if now is None else ensure_utc(now)
-            for namespace, items in self.machines.items():
+            for items in self.machines.values():
                 gone = [name for name, record in items.items() if not machines.advance(self, record, now)]
                 for name in gone:
                     del items[name]

@@ -38,9 +38,12 @@ def client(server: DemoServer) -> Iterator[httpx.Client]:
         yield http
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def fast_server() -> Iterator[DemoServer]:
-    """Return a private server whose lifecycles run 20 times faster."""
+    """Return a per-module server whose lifecycles run 20 times faster.
+
+    Tests share it, so each uses its own resource names and undoes state changes.
+    """
     server = DemoServer(DemoConfig(seed=11, speed=20.0, plan="enterprise", rate_limits=False))
     server.start()
     yield server
