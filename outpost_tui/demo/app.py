@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger("outpost_tui.demo")
 
 BODY_METHODS = ("POST", "PATCH", "PUT")
+# Seconds of silence after which a log stream sends a keep-alive comment; tests lower it.
+KEEPALIVE_SECONDS = 15.0
 
 
 class DemoApp:
@@ -47,6 +49,7 @@ class DemoApp:
         self.faults = faults
         self.routes = routes
         self.closing = threading.Event()
+        self.keepalive_seconds = KEEPALIVE_SECONDS
         self._fault_rng = random.Random(f"faults:{state.config.seed}")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -147,7 +150,7 @@ class DemoApp:
                 self.state.advance(now)
                 context = RequestContext(
                     self.state, request.method, params, _first_values(request), request.headers,
-                    body, credential, now, request_id,
+                    body, credential, now, request_id, self,
                 )
                 if route.access is not None:
                     _authorize(context, route.access)

@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     faults.add_argument("--error-body", choices=ERROR_BODY_SHAPES, default=None, help="with --force-status, the body shape of every error")
     faults.add_argument("--force-status", type=int, default=None, help="return this HTTP status for every request except health")
     faults.add_argument("--drop-streams-after", type=int, default=None, metavar="LINES", help="close log streams after this many lines, without the end event")
-    faults.add_argument("--stall-streams", action="store_true", help="log streams stop sending after the first bytes")
+    faults.add_argument("--stall-streams", action="store_true", help="log streams send their headers and then nothing, not even keep-alives")
     return parser
 
 

@@ -37,6 +37,7 @@ class RequestContext:
     credential: Credential | None
     now: datetime
     request_id: str
+    app: Any = None
 
     @property
     def username(self) -> str:

@@ -10,6 +10,7 @@ from . import analytics
 from . import handlers_account as account
 from . import handlers_fleets as fleets
 from . import handlers_jobs as jobs
+from . import handlers_logs as logs
 from . import handlers_machines as machines
 from . import handlers_reads as reads
 from . import handlers_services as services
@@ -71,12 +72,15 @@ def _namespace_routes() -> list[Route]:
     return [
         Route("GET", "/{namespace}/machines", reads.list_machines, read_machine),
         Route("GET", "/{namespace}/machine/{name}", reads.get_machine, read_machine),
+        Route("GET", "/{namespace}/machine/{name}/logs", logs.machine_logs, read_machine),
         Route("GET", "/{namespace}/machine/{name}/analytics", analytics.machine_analytics, read_machine),
         Route("GET", "/{namespace}/jobs", reads.list_jobs, read_job),
         Route("GET", "/{namespace}/job/{name}", reads.get_job, read_job),
+        Route("GET", "/{namespace}/job/{name}/logs", logs.job_logs, read_job),
         Route("GET", "/{namespace}/job/{name}/analytics", analytics.job_analytics, read_job),
         Route("GET", "/{namespace}/services", reads.list_services, read_service),
         Route("GET", "/{namespace}/service/{name}", reads.get_service, read_service),
+        Route("GET", "/{namespace}/service/{name}/logs", logs.service_logs, read_service),
         Route("GET", "/{namespace}/service/{name}/analytics", analytics.service_analytics, read_service),
     ]
 
