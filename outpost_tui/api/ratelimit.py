@@ -151,11 +151,12 @@ class TokenBucket:
         self._refill()
         self._tokens -= 1
 
-    def reconfigure(self, capacity: float, rate: float) -> None:
+    def reconfigure(self, capacity: float, rate: float, *, fill: bool = False) -> None:
+        """Change the size and rate; ``fill`` starts full, else the tokens left are kept."""
         self._refill()
         self.capacity = capacity
         self.rate = rate
-        self._tokens = min(self._tokens, capacity)
+        self._tokens = capacity if fill else min(self._tokens, capacity)
 
 
 class CredentialBudget:
@@ -178,7 +179,7 @@ class CredentialBudget:
         self.minute = TokenBucket(1, 1, clock)
         self.second = TokenBucket(1, 1, clock)
         self.background = TokenBucket(1, 1, clock)
-        self._configure(plan)
+        self._configure(plan, fill=True)
         self.blocked_until = 0.0  # monotonic time before which nothing is sent
         self.server_limit: int | None = None
         self.server_remaining: int | None = None
@@ -186,16 +187,18 @@ class CredentialBudget:
         self.requests_sent = 0
         self.rate_limited_count = 0
 
-    def _configure(self, plan: str) -> None:
+    def _configure(self, plan: str, *, fill: bool = False) -> None:
         per_minute, burst = PLAN_LIMITS.get(plan, PLAN_LIMITS[DEFAULT_PLAN])
         minute_tokens = per_minute * BUDGET_SHARE
-        # Start the minute bucket at its burst size, not its full minute: a fresh start
-        # must not spend a whole minute's budget in the first second.
-        self.minute.reconfigure(max(burst * BUDGET_SHARE, 1), minute_tokens / 60)
-        self.second.reconfigure(max(math.floor(burst * BUDGET_SHARE), 1), burst * BUDGET_SHARE)
+        # The minute bucket holds a burst, not a whole minute: a fresh start must not
+        # spend a minute's budget in its first second.
+        self.minute.reconfigure(max(burst * BUDGET_SHARE, 1), minute_tokens / 60, fill=fill)
+        self.second.reconfigure(
+            max(math.floor(burst * BUDGET_SHARE), 1), burst * BUDGET_SHARE, fill=fill
+        )
         background_per_minute = per_minute * BACKGROUND_SHARE
         self.background.reconfigure(
-            max(burst * BACKGROUND_SHARE, 1), background_per_minute / 60
+            max(burst * BACKGROUND_SHARE, 1), background_per_minute / 60, fill=fill
         )
         self.plan = plan
 
@@ -218,11 +221,19 @@ class CredentialBudget:
         return max(0.0, *waits)
 
     async def acquire(self, lane: Lane) -> None:
-        """Wait until a request in ``lane`` may be sent, then spend its tokens."""
+        """Wait until a request in ``lane`` may be sent, then spend its tokens.
+
+        A request that waits out a 429 block adds its own random jitter, so requests
+        sharing the credential do not all go out the moment the block ends.
+        """
+        jitter = 0.0
         while True:
             wait = self.wait_time(lane)
             if wait <= 0:
                 break
+            if self.blocked_until > self._clock() and not jitter:
+                jitter = self._rng.uniform(0.05, JITTER_SECONDS)
+                wait += jitter
             await self._sleep(wait)
         self.minute.take()
         self.second.take()
@@ -246,16 +257,16 @@ class CredentialBudget:
             self.server_reset_at = now + info.reset_after
 
     def block(self, retry_after: float | None, reset_after: float | None) -> float:
-        """Stop sending after a 429 until the server's wait is over, plus random jitter.
+        """Stop every request of the credential after a 429 until the server's wait is over.
 
-        The jitter is drawn per call, so clients sharing a credential do not all retry
-        at the same moment. Returns the wait in seconds.
+        The wait is ``Retry-After``, else the time until the window resets, else 60 s.
+        Each waiting request adds its own jitter in :meth:`acquire`. Returns the wait.
         """
         self.rate_limited_count += 1
         base = retry_after if retry_after is not None else reset_after
         if base is None:
             base = DEFAULT_429_WAIT
-        wait = min(base, MAX_WAIT_SECONDS) + self._rng.uniform(0, JITTER_SECONDS)
+        wait = min(base, MAX_WAIT_SECONDS)
         self.blocked_until = max(self.blocked_until, self._clock() + wait)
         return wait
 
@@ -275,13 +286,14 @@ class CredentialBudget:
 class BudgetRegistry:
     """One :class:`CredentialBudget` per credential identity, shared by all its clients."""
 
-    def __init__(self) -> None:
+    def __init__(self, factory: Callable[[], CredentialBudget] = CredentialBudget) -> None:
+        self._factory = factory
         self._budgets: dict[str, CredentialBudget] = {}
 
     def for_identity(self, identity: str) -> CredentialBudget:
         budget = self._budgets.get(identity)
         if budget is None:
-            budget = self._budgets[identity] = CredentialBudget()
+            budget = self._budgets[identity] = self._factory()
         return budget
 
 

@@ -48,4 +48,23 @@ class StatusBar(Static):
             parts.append(Text(f"data {format_age(self.data_time)} old"))
         else:
             parts.append(Text("no data yet", style="dim"))
+        poll_status = getattr(self.screen, "poll_status", None)
+        if poll_status is not None:
+            parts.append(Text(poll_status(), style="dim"))
+        parts.extend(self._rate_limit_parts())
         return Text("  │  ", style="dim").join(parts)
+
+    def _rate_limit_parts(self) -> list[Text]:
+        client = getattr(self.app, "client", None)
+        if client is None:
+            return []
+        budget = client.budget
+        parts = []
+        blocked = budget.blocked_for()
+        if blocked > 0:
+            parts.append(Text(f"rate limited: retry in {blocked:.0f}s", style="bold yellow"))
+        remaining = budget.remaining_this_minute()
+        if remaining is not None:
+            style = "yellow" if budget.server_limit and remaining < budget.server_limit * 0.2 else ""
+            parts.append(Text(f"{remaining} req left this min", style=style))
+        return parts

@@ -27,3 +27,11 @@ def screen_text(app) -> str:
     """What the terminal shows, read back from an SVG export of the screen."""
     svg = app.export_screenshot()
     return html.unescape(svg).replace("\xa0", " ")
+
+
+def fast_polling(monkeypatch) -> None:
+    """Shorten refresh and probe intervals so outage tests finish in seconds."""
+    from outpost_tui import polling
+
+    monkeypatch.setattr(polling, "DEFAULT_INTERVAL", 0.3)
+    monkeypatch.setattr(polling, "PROBE_INTERVALS", (0.3, 0.5, 1.0))

@@ -7,7 +7,7 @@ from outpost_tui.connection import ConnectionState
 from outpost_tui.widgets.detail_pane import DetailPane
 
 from ..conftest import make_app
-from .helpers import column_texts, screen_text, wait_for
+from .helpers import column_texts, fast_polling, screen_text, wait_for
 
 SIZE = (150, 45)
 
@@ -77,9 +77,7 @@ async def test_hostile_name_renders_literally(demo_server):
 
 
 async def test_server_outage_shows_message_and_recovers(demo_server, monkeypatch):
-    from outpost_tui.screens import resources
-
-    monkeypatch.setattr(resources, "POLL_SECONDS", 0.3)
+    fast_polling(monkeypatch)
     app = make_app(demo_server)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.screen.table.row_count > 0)
@@ -90,7 +88,7 @@ async def test_server_outage_shows_message_and_recovers(demo_server, monkeypatch
         assert app.screen.table.row_count == rows_before
         demo_server.start()
         await wait_for(pilot, lambda: app.connection.state is ConnectionState.CONNECTED)
-        assert "Server unreachable" not in screen_text(app)
+        assert app.screen.query_one("#error-banner").has_class("hidden")
 
 
 def _first_page(server, kind: str, page: int = 1) -> list[dict]:
@@ -119,9 +117,7 @@ async def test_rejected_credential_names_its_source(demo_server):
 
 
 async def test_server_error_shows_request_id_and_recovers(demo_server, monkeypatch):
-    from outpost_tui.screens import resources
-
-    monkeypatch.setattr(resources, "POLL_SECONDS", 0.3)
+    fast_polling(monkeypatch)
     app = make_app(demo_server)
     app.client.retries = 0
     async with app.run_test(size=SIZE) as pilot:
@@ -136,9 +132,7 @@ async def test_server_error_shows_request_id_and_recovers(demo_server, monkeypat
 
 
 async def test_malformed_json_gives_clear_message(demo_server, monkeypatch):
-    from outpost_tui.screens import resources
-
-    monkeypatch.setattr(resources, "POLL_SECONDS", 0.3)
+    fast_polling(monkeypatch)
     app = make_app(demo_server)
     app.client.retries = 0
     async with app.run_test(size=SIZE) as pilot:
