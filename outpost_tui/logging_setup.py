@@ -8,6 +8,8 @@ from pathlib import Path
 
 from platformdirs import user_log_dir
 
+from .redaction import RedactingFilter
+
 LOG_FILE_VARIABLE = "OUTPOST_TUI_LOG"
 
 
@@ -27,6 +29,8 @@ def configure_logging(level: int = logging.INFO) -> Path | None:
     except OSError:
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    # On the handler, so records from every child logger and library pass through it.
+    handler.addFilter(RedactingFilter())
     root = logging.getLogger("outpost_tui")
     root.setLevel(level)
     root.addHandler(handler)

@@ -3,8 +3,11 @@
 from .account import ErrorBody, Health, NamespaceMembership, Page, Pagination, User
 from .base import Money, OutpostModel, Timestamp
 from .compute import Artifact, Job, Machine, ReplicaPolicy, Resource, Service
+from .keys import AccessKey, ApiKey, PersonalAccessToken, SshKey
 
 __all__ = [
+    "AccessKey",
+    "ApiKey",
     "Artifact",
     "ErrorBody",
     "Health",
@@ -15,9 +18,11 @@ __all__ = [
     "OutpostModel",
     "Page",
     "Pagination",
+    "PersonalAccessToken",
     "ReplicaPolicy",
     "Resource",
     "Service",
+    "SshKey",
     "Timestamp",
     "User",
 ]
