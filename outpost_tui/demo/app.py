@@ -74,6 +74,22 @@ class DemoApp:
         fault = await self._apply_faults(request_id)
         if fault is not None:
             return fault
+        route_fault = self.faults.routes.take(request.method, request.url.path)
+        if route_fault is not None and not route_fault.after:
+            await asyncio.sleep(route_fault.delay_seconds)
+            return self._forced(route_fault.status or 500, request_id)
+        response = await self._authenticated(request, route, params, request_id)
+        if route_fault is not None:
+            # The handler ran, so the change is made; the client gets a late or failed answer.
+            await asyncio.sleep(route_fault.delay_seconds)
+            if route_fault.status is not None:
+                return self._forced(route_fault.status, request_id)
+        return response
+
+    async def _authenticated(
+        self, request: Request, route: Route | None, params: dict[str, str], request_id: str
+    ) -> Response:
+        """Authenticate, apply the rate limit and call the handler."""
         credential = self.state.authenticate(request.headers.get("authorization"))
         decision = self._check_rate(credential)
         rate_headers = decision.headers() if decision else {}

@@ -7,7 +7,9 @@ exempt from every fault, so a start-up probe keeps working.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
+
+from .route_faults import RouteFaults
 
 ERROR_BODY_SHAPES = ("flat", "html", "empty", "invalid_json")
 
@@ -29,6 +31,8 @@ class Faults:
         drop_streams_after_lines: close each log stream after this many lines, without
             the ``end`` event.
         stall_streams: log streams send nothing more, not even keep-alives, until closed.
+        routes: faults aimed at one method and path, such as the next
+            ``POST /auth/v1/api_keys``; see :class:`RouteFaults`.
     """
 
     latency_seconds: float = 0.0
@@ -39,8 +43,12 @@ class Faults:
     force_status: int | None = None
     drop_streams_after_lines: int | None = None
     stall_streams: bool = False
+    routes: RouteFaults = field(default_factory=RouteFaults)
 
     def reset(self) -> None:
         """Switch every fault off again."""
         for spec in fields(self):
-            setattr(self, spec.name, spec.default)
+            if spec.name == "routes":
+                self.routes.clear()
+            else:
+                setattr(self, spec.name, spec.default)
