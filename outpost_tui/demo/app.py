@@ -129,7 +129,7 @@ class DemoApp:
         return None
 
     def _forced(self, status: int, request_id: str) -> Response:
-        if status < 400:
+        if status < 400 and self.faults.error_body is None:
             return Response(status_code=status, headers={"X-Request-Id": request_id})
         codes = {400: "invalid_request", 401: "authentication_failed", 403: "permission_denied",
                  404: "not_found", 409: "invalid_request", 422: "invalid_request", 429: "rate_limit_exceeded"}

@@ -27,7 +27,9 @@ class Faults:
         error_body: body shape ``"flat"``, ``"html"``, ``"empty"`` or ``"invalid_json"``
             instead of the error envelope. Without ``force_status`` it applies to the
             next error response only and then resets to None.
-        force_status: answer every request with this status (and ``error_body``).
+        force_status: every request gets this status. A status of 400 or more sends
+            the error envelope (or the ``error_body`` shape); a lower one sends no
+            body unless ``error_body`` gives a shape, such as a 200 with invalid JSON.
         drop_streams_after_lines: close each log stream after this many lines, without
             the ``end`` event.
         stall_streams: log streams send nothing more, not even keep-alives, until closed.

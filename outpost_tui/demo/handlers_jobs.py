@@ -69,9 +69,8 @@ def parse_submit_body(context: RequestContext) -> dict:
     check_range(nodes, 1, MAX_NODES, "nodes")
     timeout = 1440 if timeout is MISSING else timeout
     check_range(timeout, 1, MAX_TIMEOUT_MINUTES, "timeout_minutes")
+    # NOTE: a fleet job occupies one fleet node in the simulation, whatever its ``nodes``.
     fields = _placement(context, body)
-    if fields["fleet"]:
-        nodes = 1
 
     if repo is not MISSING:
         image = None

@@ -183,7 +183,8 @@ def seed_machines(state: DemoState, rng: random.Random, now: datetime, namespace
 
 def _machine_history(state: DemoState, rng: random.Random, now: datetime, status: str, created: datetime, auto_stop: int) -> dict:
     """Return the timestamps and scheduled transition of a seeded machine in ``status``."""
-    soon = now + state.scaled(rng.uniform(3, 40))
+    # Seeded transitions last longer than new ones, so a freshly opened dashboard shows them.
+    soon = now + state.scaled(rng.uniform(5, 180))
     if status == "running":
         window = state.scaled(auto_stop * 60).total_seconds() if auto_stop else 5 * 86400
         started = max(created, _ago(now, rng.uniform(0.05, 0.6) * window))

@@ -13,7 +13,6 @@ import uvicorn
 
 from .app import DemoApp
 from .config import LOOPBACK_HOST, DemoConfig
-from .credentials import API_KEY_PREFIX, PAT_PREFIX, random_part
 from .faults import Faults
 from .routes import build_routes
 from .state import DemoState
@@ -43,9 +42,9 @@ class DemoServer:
 
     def __init__(self, config: DemoConfig | None = None) -> None:
         self.config = config or DemoConfig()
-        self.api_key = self.config.api_key or f"demo-key${API_KEY_PREFIX}{random_part()}"
-        self.token = self.config.token or PAT_PREFIX + random_part()
-        self.state = DemoState(self.config, api_key=self.api_key, token=self.token)
+        self.state = DemoState(self.config)
+        self.api_key: str = self.state.demo_api_key
+        self.token: str = self.state.demo_token
         self.faults = Faults()
         self.app = DemoApp(self.state, self.faults, build_routes())
         self._port = self.config.port

@@ -76,6 +76,8 @@ def new_record(state: DemoState, namespace: str, now: datetime, **fields: object
     if "status" in fields and "_deploy_at" not in fields:
         # A caller that sets the status owns the lifecycle; nothing is scheduled.
         record["_deploy_at"] = None
+    if "status" in fields and "_runs" not in fields and fields["status"] not in ("running", "degraded"):
+        record["_runs"] = []
     if record["cost_per_hour_per_replica"] is None:
         record["cost_per_hour_per_replica"] = hourly_cost(record["gpu"], record["gpu_count"])
     return record

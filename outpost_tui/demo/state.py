@@ -16,6 +16,7 @@ from . import credentials, fleets, jobs, machines, services
 from .config import PLAN_LIMITS, DemoConfig
 from .ids import IdFactory
 from .ratelimit import RateLimiter
+from .seed import populate
 from .timeutil import ensure_utc
 
 ROLES = ("owner", "admin", "maintainer", "contributor", "reader")
@@ -46,11 +47,15 @@ class DemoState:
     """Users, credentials, namespaces and resources, plus their simulated lifecycles.
 
     Every public method takes ``lock``, so tests may call them from their own thread
-    while the server runs. Records are plain dicts: public fields as sent on the
+    while the server runs. The demo user's API key and PAT come from the arguments,
+    else from the config, else fresh from the OS's secure generator. Records are plain dicts: public fields as sent on the
     wire (datetimes formatted on output) and internal fields prefixed with ``_``.
     """
 
-    def __init__(self, config: DemoConfig, *, api_key: str, token: str) -> None:
+    def __init__(self, config: DemoConfig | None = None, *, api_key: str | None = None, token: str | None = None) -> None:
+        config = config or DemoConfig()
+        api_key = api_key or config.api_key or f"demo-key${credentials.API_KEY_PREFIX}{credentials.random_part()}"
+        token = token or config.token or credentials.PAT_PREFIX + credentials.random_part()
         self.config = config
         self.lock = threading.RLock()
         self.ids = IdFactory(random.Random(f"ids:{config.seed}"))
@@ -69,9 +74,6 @@ class DemoState:
         self._by_secret_hash: dict[str, dict] = {}
         self._next_ssh_port = FIRST_SSH_PORT
         self.created_at = self.now()
-
-        from .seed import populate  # deferred: the seed module builds on this class
-
         populate(self, random.Random(f"seed:{config.seed}"), self.created_at)
         self.demo_api_key = self._issue_demo_key(api_key)
         self.demo_token = self.issue_pat("mara", "demo-token", token=token)
@@ -292,6 +294,13 @@ class DemoState:
     def get_fleet(self, namespace: str, name: str) -> dict | None:
         """Return the fleet record, or None."""
         return self.fleets.get(namespace, {}).get(name)
+
+    def remove(self, kind: str, namespace: str, name: str) -> dict | None:
+        """Delete a resource of ``kind`` (machines, jobs, services, fleets) at once; return its record."""
+        with self.lock:
+            if kind not in RESOURCE_KINDS:
+                raise ValueError(f"invalid resource kind {kind!r}; use one of: {', '.join(RESOURCE_KINDS)}")
+            return getattr(self, kind).get(namespace, {}).pop(name, None)
 
     # Catalog and quotas ---------------------------------------------------
 

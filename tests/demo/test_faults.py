@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import httpx
+import pytest
 
 from outpost_tui.demo import DemoServer
 
@@ -113,3 +114,16 @@ def test_reset_clears_faults(server: DemoServer, client: httpx.Client) -> None:
     server.faults.reset()
     assert server.faults.force_status is None
     assert client.get("/auth/v1/users").status_code == 200
+
+
+def test_forced_success_with_broken_body(server: DemoServer, client: httpx.Client) -> None:
+    server.faults.force_status = 200
+    server.faults.error_body = "invalid_json"
+    response = client.get("/acme/machines")
+    assert response.status_code == 200
+    with pytest.raises(ValueError):
+        response.json()
+    server.faults.error_body = None
+    empty = client.get("/acme/machines")
+    assert empty.status_code == 200
+    assert empty.content == b""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 import httpx
 
-from outpost_tui.demo import DemoConfig, DemoServer
+from outpost_tui.demo import DemoConfig, DemoServer, DemoState
 
 from .conftest import api_client
 
@@ -110,3 +112,20 @@ def test_same_seed_same_data() -> None:
     first = sorted((job["id"], job["name"], job["status"]) for job in frozen.jobs["acme"].values())
     second = sorted((job["id"], job["name"], job["status"]) for job in again.jobs["acme"].values())
     assert first == second
+
+
+def test_demo_package_imports_alone() -> None:
+    code = (
+        "import sys, outpost_tui.demo; "
+        "bad = [m for m in sys.modules if m.split('.')[0] == 'textual' or m.startswith(('outpost_tui.api', 'outpost_tui.models'))]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_state_usable_without_server() -> None:
+    state = DemoState(DemoConfig(seed=5))
+    assert state.demo_api_key.startswith("demo-key$sk_live_")
+    assert state.authenticate(f"Bearer {state.demo_token}") is not None
+    assert state.get_job("acme", "finetune-llama-3-r1")["status"] == "running"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import timedelta
 from urllib.parse import quote
 
 import httpx
@@ -72,6 +73,13 @@ def test_bad_credential_gets_401(server: DemoServer, header: str | None) -> None
     response = httpx.get(f"{server.url}/auth/v1/users", headers=headers)
     assert_error(response, 401, "authentication_failed")
     assert "X-RateLimit-Limit" not in response.headers
+
+
+def test_expired_credential_gets_401(server: DemoServer) -> None:
+    past = server.state.now() - timedelta(minutes=1)
+    token = server.state.issue_pat("mara", "expired-token", expires_at=past)
+    with api_client(server, f"Bearer {token}") as http:
+        assert_error(http.get("/auth/v1/users"), 401, "authentication_failed")
 
 
 def test_api_key_wrong_name_gets_401(server: DemoServer) -> None:
@@ -236,7 +244,7 @@ def test_costs_follow_catalog(server: DemoServer, client: httpx.Client) -> None:
     assert client.get("/mara/job/cost-check").json()["cost_per_hour"] == "18.00"
     for job in client.get("/acme/jobs", params={"per_page": 100}).json()["data"]:
         assert re.fullmatch(r"\d+\.\d{2}", job["cost_per_hour"]), job["cost_per_hour"]
-    del server.state.jobs["mara"]["cost-check"]
+    server.state.remove("jobs", "mara", "cost-check")
 
 
 def test_hostile_names_round_trip(server: DemoServer, client: httpx.Client) -> None:
@@ -246,4 +254,4 @@ def test_hostile_names_round_trip(server: DemoServer, client: httpx.Client) -> N
     assert response.status_code == 200, response.text
     assert response.json()["status"] == "zombie"
     assert response.json()["name"] == name
-    del server.state.machines["mara"][name]
+    assert server.state.remove("machines", "mara", name) is not None
