@@ -127,3 +127,25 @@ def test_forced_success_with_broken_body(server: DemoServer, client: httpx.Clien
     empty = client.get("/acme/machines")
     assert empty.status_code == 200
     assert empty.content == b""
+
+
+def test_route_fault_before_handler(server: DemoServer, client: httpx.Client) -> None:
+    server.faults.routes.add("POST", "/auth/v1/api_keys", status=503)
+    failed = client.post("/auth/v1/api_keys", json={"name": "route-fault-a"})
+    assert_error(failed, 503, "internal_error")
+    assert client.get("/auth/v1/api_keys/route-fault-a").status_code == 404
+    assert client.post("/auth/v1/api_keys", json={"name": "route-fault-a"}).status_code == 201
+
+
+def test_route_fault_after_handler(server: DemoServer, client: httpx.Client) -> None:
+    server.faults.routes.add("POST", "/auth/v1/api_keys", status=500, after=True)
+    lost = client.post("/auth/v1/api_keys", json={"name": "route-fault-b"})
+    assert lost.status_code == 500
+    assert client.get("/auth/v1/api_keys/route-fault-b").status_code == 200
+
+
+def test_route_fault_skip_and_pattern(server: DemoServer, client: httpx.Client) -> None:
+    server.faults.routes.add("GET", "/acme/job/*", status=502, skip=1, times=2)
+    statuses = [client.get("/acme/job/finetune-llama-3-r1").status_code for _ in range(4)]
+    assert statuses == [200, 502, 502, 200]
+    assert server.faults.routes.pending == 0
