@@ -135,8 +135,3 @@ def to_json(record: dict) -> dict:
     for name in TIME_FIELDS:
         body[name] = format_time(body[name])
     return body
-
-
-def running_window(record: dict) -> list[tuple[datetime, datetime | None]]:
-    """Return the intervals in which the machine was running, oldest first."""
-    return [(start, end) for start, end in record.get("_runs") or []]
