@@ -63,6 +63,7 @@ class OutpostApp(App):
         self.credential = credential
         self.target = target or Target()
         # Set by --read-only or the profile: every mutating action is refused when True.
+        # The property below stores it on the client, which then refuses every write too.
         self.read_only = read_only
         # The profile's environment class: dev, staging or prod.
         self.environment = environment
@@ -79,6 +80,16 @@ class OutpostApp(App):
             for spec in MODE_SPECS
         }
         super().__init__(**kwargs)
+
+    @property
+    def read_only(self) -> bool:
+        """Whether every action that changes something is refused, in the screens and in
+        the client."""
+        return self.client.read_only
+
+    @read_only.setter
+    def read_only(self, value: bool) -> None:
+        self.client.read_only = bool(value)
 
     @property
     def credential_source(self) -> str | None:

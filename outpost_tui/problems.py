@@ -16,6 +16,7 @@ from .api import (
     NotFound,
     PermissionDenied,
     RateLimited,
+    ReadOnlyError,
     RequestTimedOut,
     ServerError,
 )
@@ -33,6 +34,8 @@ class Problem:
 
 def describe(exc: BaseException, *, credential_source: str | None = None) -> Problem:
     """Return the title and message for an exception raised while talking to the API."""
+    if isinstance(exc, ReadOnlyError):
+        return Problem("Read-only mode", str(exc), "warning")
     if isinstance(exc, RequestTimedOut):
         return Problem("Request timed out", f"{exc}. Retrying automatically.", "warning")
     if isinstance(exc, NetworkError):

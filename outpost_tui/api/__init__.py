@@ -27,6 +27,7 @@ from .errors import (
     PermissionDenied,
     QuotaExceeded,
     RateLimited,
+    ReadOnlyError,
     RequestTimedOut,
     ServerError,
     ValidationFailed,
@@ -37,6 +38,6 @@ __all__ = [
     "CredentialKind", "ENDPOINTS", "Endpoint", "Header", "InsecureURLError", "InvalidCredential",
     "InvalidResponse", "InvalidState", "JOBS", "MACHINES", "NetworkError", "NotFound",
     "OutpostClient", "OutpostError", "PermissionDenied", "Query", "QuotaExceeded",
-    "RESOURCE_KINDS", "RateLimited", "RequestTimedOut", "ResourceKind", "SERVICES",
+    "RESOURCE_KINDS", "RateLimited", "ReadOnlyError", "RequestTimedOut", "ResourceKind", "SERVICES",
     "ServerError", "ValidationFailed", "is_loopback_host", "validate_base_url",
 ]

@@ -32,6 +32,7 @@ from .errors import (
     InsecureURLError,
     InvalidResponse,
     NetworkError,
+    ReadOnlyError,
     RequestTimedOut,
     error_from_response,
 )
@@ -140,6 +141,9 @@ class OutpostClient:
         self.retries = retries
         self.rate_limit_resends = rate_limit_resends
         self.not_modified_count = 0
+        # Read-only mode: request() raises ReadOnlyError for every mutating operation, so
+        # no write can leave the client even if a screen forgets its own check.
+        self.read_only = False
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=timeout,
@@ -185,6 +189,8 @@ class OutpostClient:
         """
         endpoint = ENDPOINTS[operation]
         url = endpoint.format(**(path or {}))
+        if self.read_only and endpoint.mutating:
+            raise ReadOnlyError(endpoint.method, url)
         query = _query(params)
         headers = {}
         if authenticated and self.credential is not None:

@@ -27,6 +27,12 @@ class Endpoint:
         return self.method in {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"}
 
     @property
+    def mutating(self) -> bool:
+        """Whether the request can change something on the server (any method but GET,
+        HEAD and OPTIONS), so read-only mode must not send it."""
+        return self.method not in {"GET", "HEAD", "OPTIONS"}
+
+    @property
     def placeholders(self) -> tuple[str, ...]:
         return tuple(name for _, name, _, _ in Formatter().parse(self.path) if name)
 

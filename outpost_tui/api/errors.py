@@ -8,6 +8,7 @@
     ``BadRequest`` 400, ``AuthenticationFailed`` 401, ``PermissionDenied`` 403,
     ``QuotaExceeded`` 403, ``NotFound`` 404, ``Conflict`` 409 (``AlreadyExists``,
     ``InvalidState``), ``ValidationFailed`` 422, ``RateLimited`` 429, ``ServerError`` 5xx
+  ``ReadOnlyError`` (a mutating request refused by the client in read-only mode, never sent)
 ``InsecureURLError`` is a ``ValueError`` raised before any request is sent.
 
 Every message taken from the server is sanitized here, so it is safe to show anywhere.
@@ -34,6 +35,19 @@ class OutpostError(Exception):
 
 class InsecureURLError(ValueError):
     """A base URL that would send the credential in clear text to another machine."""
+
+
+class ReadOnlyError(OutpostError):
+    """A request that could change something, refused before sending because the client is
+    read-only (``--read-only`` or the profile's read-only flag)."""
+
+    def __init__(self, method: str, path: str) -> None:
+        self.method = method
+        self.path = path
+        super().__init__(
+            f"{method} {path} was not sent because the app is read-only; restart without "
+            "--read-only, or clear the profile's read-only flag, to change things"
+        )
 
 
 class NetworkError(OutpostError):
