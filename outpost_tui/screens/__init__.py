@@ -37,6 +37,8 @@ MODE_SPECS: list[ModeSpec] = [
     ModeSpec("machines", "1", "Machines", "outpost_tui.screens.resources:MachinesScreen"),
     ModeSpec("jobs", "2", "Jobs", "outpost_tui.screens.resources:JobsScreen"),
     ModeSpec("services", "3", "Services", "outpost_tui.screens.resources:ServicesScreen"),
+    ModeSpec("fleets", "4", "Fleets", "outpost_tui.screens.fleets:FleetsScreen"),
+    ModeSpec("catalog", "5", "Catalog", "outpost_tui.screens.catalog:CatalogScreen"),
 ]
 
 

@@ -40,6 +40,8 @@ from ..widgets.presentation import (
 )
 from ..widgets.resource_table import Column, ResourceTable
 from ..widgets.status_bar import StatusBar
+from .actions import FILTER_BINDING, MARK_BINDINGS, action_bindings
+from .compute_actions import JobActions, MachineActions, ServiceActions
 
 if TYPE_CHECKING:
     from ..app import OutpostApp
@@ -158,7 +160,8 @@ class ResourceScreen(Screen):
                 self._focus_searched = True
                 await self._find_focus_page()
             page = await client.list_page(
-                self.KIND, namespace, page=self.page_number, per_page=PER_PAGE
+                self.KIND, namespace, page=self.page_number, per_page=PER_PAGE,
+                filters=self.list_filters(),
             )
             self.post_message(PageLoaded(page))
             key = self.table.highlighted_key
@@ -170,6 +173,10 @@ class ResourceScreen(Screen):
             if self._reload_requested:
                 self._reload_requested = False
                 self.call_after_refresh(self.poll)
+
+    def list_filters(self) -> dict[str, str]:
+        """Query parameters that narrow or order the list, such as a status filter."""
+        return {}
 
     async def _find_focus_page(self) -> None:
         """Set the page that holds the deep-linked item, reading at most a few pages."""
@@ -308,9 +315,10 @@ def _gpu(item: Any) -> Text:
     return Text(format_gpu(item.gpu, item.gpu_count))
 
 
-class MachinesScreen(ResourceScreen):
+class MachinesScreen(MachineActions, ResourceScreen):
     KIND = MACHINES
     TITLE_TEXT = "Machines"
+    BINDINGS = [*action_bindings("machines"), *MARK_BINDINGS, FILTER_BINDING]
     COLUMNS = (
         Column("name", "NAME", _name),
         Column("status", "STATUS", lambda m: status_text(m.status)),
@@ -322,9 +330,10 @@ class MachinesScreen(ResourceScreen):
     )
 
 
-class JobsScreen(ResourceScreen):
+class JobsScreen(JobActions, ResourceScreen):
     KIND = JOBS
     TITLE_TEXT = "Jobs"
+    BINDINGS = [*action_bindings("jobs"), *MARK_BINDINGS, FILTER_BINDING]
     COLUMNS = (
         Column("name", "NAME", _name),
         Column("status", "STATUS", lambda j: status_text(j.status)),
@@ -343,9 +352,10 @@ def _replicas(service: Any) -> Text:
     return Text(f"{ready}/{current} ({service.min_replicas}-{service.max_replicas})")
 
 
-class ServicesScreen(ResourceScreen):
+class ServicesScreen(ServiceActions, ResourceScreen):
     KIND = SERVICES
     TITLE_TEXT = "Services"
+    BINDINGS = [*action_bindings("services"), *MARK_BINDINGS, FILTER_BINDING]
     COLUMNS = (
         Column("name", "NAME", _name),
         Column("status", "STATUS", lambda s: status_text(s.status)),

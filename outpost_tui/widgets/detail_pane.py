@@ -9,7 +9,9 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from ..models import Analytics
 from .presentation import field_label, value_text
+from .sparkline import analytics_table
 
 TWO_COLUMN_WIDTH = 110
 
@@ -20,16 +22,23 @@ class DetailPane(VerticalScroll):
     DEFAULT_CSS = """
     DetailPane { height: 1fr; }
     DetailPane > #detail-body { width: 1fr; }
+    DetailPane > #detail-analytics { width: 1fr; margin-top: 1; }
     """
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.item: Any = None
+        # The analytics shown below the fields, and the key of the item they belong to.
+        self.analytics: Analytics | None = None
+        self.analytics_key: str | None = None
 
     def compose(self):
         yield Static(Text("Nothing selected", style="dim"), id="detail-body")
+        yield Static("", id="detail-analytics", classes="hidden", markup=False)
 
     def show_item(self, item: Any) -> None:
+        if item is None or item.key != self.analytics_key:
+            self.clear_analytics()
         self.item = item
         body = self.query_one("#detail-body", Static)
         if item is None:
@@ -54,7 +63,32 @@ class DetailPane(VerticalScroll):
     def on_resize(self) -> None:
         if self.item is not None:
             self.show_item(self.item)
+        if self.analytics is not None and self.analytics_key is not None:
+            self.show_analytics(self.analytics_key, self.analytics)
 
     def show_message(self, message: Text) -> None:
         self.item = None
+        self.clear_analytics()
         self.query_one("#detail-body", Static).update(message)
+
+    def show_analytics(self, key: str, analytics: Analytics) -> None:
+        """Draw sparklines below the fields, if ``key`` is still the item shown."""
+        if self.item is None or self.item.key != key:
+            return
+        self.analytics, self.analytics_key = analytics, key
+        # Room for the metric label and the latest value beside the sparkline.
+        width = max(10, self.size.width - 28)
+        section = Table.grid(expand=True)
+        section.add_column()
+        window = analytics.window or "recent"
+        section.add_row(Text(f"Analytics, last {window}", style="bold underline"))
+        section.add_row(analytics_table(analytics, width))
+        panel = self.query_one("#detail-analytics", Static)
+        panel.update(section)
+        panel.remove_class("hidden")
+
+    def clear_analytics(self) -> None:
+        self.analytics, self.analytics_key = None, None
+        panel = self.query_one("#detail-analytics", Static)
+        panel.update("")
+        panel.add_class("hidden")

@@ -11,6 +11,9 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 
 
+MARKER = ("● ", "bold magenta")
+
+
 @dataclass(frozen=True)
 class Column:
     """One table column: a header and a function that renders a cell from an item."""
@@ -27,6 +30,8 @@ class ResourceTable(DataTable[Text]):
     def __init__(self, columns: Sequence[Column], **kwargs: Any) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.resource_columns = tuple(columns)
+        # Keys of the rows marked for a batch action; their first cell starts with a marker.
+        self.marked_keys: set[str] = set()
 
     def on_mount(self) -> None:
         for column in self.resource_columns:
@@ -71,8 +76,22 @@ class ResourceTable(DataTable[Text]):
         self.move_cursor(row=index, animate=False)
         return True
 
+    def set_marked(self, item: Any, marked: bool) -> None:
+        """Mark or unmark the row of ``item`` and redraw its cells."""
+        if marked:
+            self.marked_keys.add(item.key)
+        else:
+            self.marked_keys.discard(item.key)
+        try:
+            self._update_row(item)
+        except (CellDoesNotExist, RowDoesNotExist):
+            pass  # the row is on another page; the marker shows when it is drawn again
+
     def _cells(self, item: Any) -> list[Text]:
-        return [column.render(item) for column in self.resource_columns]
+        cells = [column.render(item) for column in self.resource_columns]
+        if cells and item.key in self.marked_keys:
+            cells[0] = Text.assemble(MARKER, cells[0])
+        return cells
 
     def _update_row(self, item: Any) -> None:
         for column, cell in zip(self.resource_columns, self._cells(item)):
