@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -13,6 +13,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from .api import AuthenticationFailed, Credential, OutpostClient, OutpostError
+from .app_credentials import CredentialsMixin, credential_label
+from .config.context import CredentialContext
 from .connection import ConnectionStatus
 from .problems import describe
 from .resources_path import stylesheet_paths
@@ -32,7 +34,7 @@ class Target:
     view: str | None = None
 
 
-class OutpostApp(App):
+class OutpostApp(CredentialsMixin, App):
     """The dashboard. Each resource kind is a mode, so each keeps its own screen stack."""
 
     TITLE = "Outpost"
@@ -57,8 +59,13 @@ class OutpostApp(App):
         *,
         read_only: bool = False,
         environment: str = "dev",
+        credentials: CredentialContext | None = None,
+        notices: Sequence[str] = (),
         **kwargs: Any,
     ) -> None:
+        # Profiles and stores for logins, profile switches and rotations; None keeps the
+        # credential in memory only. Notices are shown once the app runs.
+        self.init_credentials(credentials, notices)
         self.client = client
         self.credential = credential
         self.target = target or Target()
@@ -70,7 +77,7 @@ class OutpostApp(App):
         self.connection = ConnectionStatus(
             host=client.host,
             namespace=namespace or "",
-            credential_label=_credential_label(credential),
+            credential_label=credential_label(credential, credentials.profile if credentials else None),
         )
         # Each mode builds its screen on first use; the deep-link name goes to its kind only.
         self.MODES = {
@@ -96,6 +103,8 @@ class OutpostApp(App):
         return self.credential.source if self.credential else None
 
     def on_mount(self) -> None:
+        if self.credential is None:
+            return  # CredentialsMixin.on_mount opens the login screen instead
         if self.connection.namespace:
             self.switch_mode(self.target.kind)
         else:

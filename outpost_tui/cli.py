@@ -13,18 +13,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import __version__
-from .api import Credential, InsecureURLError, InvalidCredential, OutpostClient
+from .api import Credential, InsecureURLError, OutpostClient
+from .api.auth import CredentialOrigin
 from .app import OutpostApp, Target
-from .screens import mode_names
+from .config.context import CredentialContext
+from .config.profiles import DEFAULT_BASE_URL, ConfigError
+from .config.resolve import (
+    API_KEY_FILE_VARIABLE,
+    API_KEY_VARIABLE,
+    TOKEN_FILE_VARIABLE,
+    TOKEN_VARIABLE,
+    CredentialSourceError,
+    resolve_credential,
+)
+from .config.resolve import credential_from_environment as _environment_credential
 from .logging_setup import configure_logging
+from .screens import mode_names
 
 log = logging.getLogger(__name__)
 
-TOKEN_VARIABLE = "OUTPOST_TOKEN"
-API_KEY_VARIABLE = "OUTPOST_API_KEY"
-DEFAULT_BASE_URL = "https://outpost.run"
 DEMO_NAMESPACE = "acme"
-SUBCOMMANDS = ("demo-server",)
+SUBCOMMANDS = ("demo-server", "login", "keys rotate")
 
 
 class UsageError(Exception):
@@ -39,6 +48,8 @@ class Options:
     target: Target
     allow_insecure_http: bool
     read_only: bool = False
+    # The profile's environment class: dev, staging or prod.
+    environment: str = "dev"
 
 
 TARGET_VIEWS = ("logs",)
@@ -73,9 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="outpost-tui",
         description="Terminal dashboard for the Outpost cloud platform.",
         epilog=(
-            f"Credentials come from {TOKEN_VARIABLE} (a PAT or access token) or "
-            f"{API_KEY_VARIABLE} (NAME$SECRET). Other commands: "
-            "'outpost-tui demo-server [--port N]' runs the demo server alone."
+            "The credential comes from the first of: --token-file or --api-key-file; "
+            f"{TOKEN_VARIABLE} (a PAT or access token), {API_KEY_VARIABLE} (NAME$SECRET) or "
+            f"{TOKEN_FILE_VARIABLE}/{API_KEY_FILE_VARIABLE} (a file holding one); the OS "
+            "keyring; the credentials file; else the app asks for one. Other commands: "
+            "'outpost-tui login' stores a credential for a profile, 'outpost-tui keys rotate' "
+            "rotates a profile's stored API key, and 'outpost-tui demo-server [--port N]' "
+            "runs the demo server alone."
         ),
     )
     parser.add_argument("--version", action="version", version=f"outpost-tui {__version__}")
@@ -84,13 +99,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start the built-in demo server on 127.0.0.1 and connect to it",
     )
+    add_profile_arguments(parser)
+    add_credential_file_arguments(parser)
     parser.add_argument(
         "--base-url",
         default=None,
-        help=f"API host, such as {DEFAULT_BASE_URL} (the default)",
+        help=f"API host, such as {DEFAULT_BASE_URL} (default: the profile's, else that one)",
     )
     parser.add_argument(
-        "--namespace", "-n", default=None, help="namespace to show (default: your personal one)"
+        "--namespace", "-n", default=None,
+        help="namespace to show (default: the profile's, else your personal one)",
     )
     parser.add_argument(
         "--allow-insecure-http",
@@ -100,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--read-only",
         action="store_true",
-        help="refuse every action that changes something on the server",
+        help="refuse every action that changes something on the server (also a profile setting)",
     )
     parser.add_argument(
         "target",
@@ -112,22 +130,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--profile", "-p", default=None, metavar="NAME",
+        help="profile to use from the config file (default: its 'default' profile)",
+    )
+    parser.add_argument(
+        "--config", default=None, metavar="PATH",
+        help="config file with the profiles (default: $OUTPOST_TUI_CONFIG, else "
+        "config.toml in the platform's config folder)",
+    )
+
+
+def add_credential_file_arguments(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    group = parser.add_mutually_exclusive_group(required=required)
+    group.add_argument(
+        "--token-file", metavar="PATH",
+        help="read a PAT or access token from PATH ('-' reads standard input)",
+    )
+    group.add_argument(
+        "--api-key-file", metavar="PATH",
+        help="read an API key, NAME$SECRET, from PATH ('-' reads standard input)",
+    )
+
+
 def credential_from_environment(environ: dict[str, str]) -> Credential | None:
-    """Read the credential from the environment; both variables set is an error."""
-    token = environ.get(TOKEN_VARIABLE, "")
-    api_key = environ.get(API_KEY_VARIABLE, "")
-    if token and api_key:
-        raise UsageError(
-            f"both {TOKEN_VARIABLE} and {API_KEY_VARIABLE} are set; unset one of them"
-        )
+    """Read the credential from the environment; more than one variable set is an error."""
     try:
-        if token:
-            return Credential.token(token, source=f"environment variable {TOKEN_VARIABLE}")
-        if api_key:
-            return Credential.api_key(api_key, source=f"environment variable {API_KEY_VARIABLE}")
-    except InvalidCredential as exc:
+        return _environment_credential(environ)
+    except CredentialSourceError as exc:
         raise UsageError(str(exc)) from None
-    return None
+
+
+def load_context(args: argparse.Namespace) -> CredentialContext:
+    try:
+        return CredentialContext.load(config=args.config, profile=args.profile)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def build_app(
@@ -135,15 +174,28 @@ def build_app(
     credential: Credential | None,
     *,
     base_url: str | None = None,
+    context: CredentialContext | None = None,
+    notices: Sequence[str] = (),
 ) -> OutpostApp:
-    """Create the app for a base URL and credential; tests pass the demo server's."""
+    """Create the app for a base URL and credential; tests pass the demo server's.
+
+    ``context`` gives the app the profiles and stores for logins, profile switches and
+    rotations; without it the credential is kept in memory only.
+    """
     url = base_url or options.base_url
     try:
         client = OutpostClient(url, credential, allow_insecure_http=options.allow_insecure_http)
     except InsecureURLError as exc:
         raise UsageError(str(exc)) from None
     return OutpostApp(
-        client, credential, options.namespace, options.target, read_only=options.read_only
+        client,
+        credential,
+        options.namespace,
+        options.target,
+        read_only=options.read_only,
+        environment=options.environment,
+        credentials=context,
+        notices=notices,
     )
 
 
@@ -153,6 +205,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .demo.cli import run_demo_server
 
         return run_demo_server(argv[1:])
+    if argv and argv[0] == "login":
+        from .commands import run_login
+
+        return run_login(argv[1:])
+    if argv[:2] == ["keys", "rotate"]:
+        from .commands import run_rotate
+
+        return run_rotate(argv[2:])
     try:
         return _run(build_parser().parse_args(argv))
     except UsageError as exc:
@@ -161,25 +221,45 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    options = Options(
-        demo=args.demo,
-        base_url=args.base_url or DEFAULT_BASE_URL,
-        namespace=args.namespace,
-        target=parse_target(args.target),
-        allow_insecure_http=args.allow_insecure_http,
-        read_only=args.read_only,
-    )
     configure_logging()
-    if options.demo:
-        return _run_demo(options)
-    credential = credential_from_environment(dict(os.environ))
-    if credential is None:
-        raise UsageError(
-            f"no credential: set {TOKEN_VARIABLE} (a PAT or access token) or "
-            f"{API_KEY_VARIABLE} (NAME$SECRET), or run with --demo"
+    if args.demo:
+        return _run_demo(_options(args, None))
+    context = load_context(args)
+    options = _options(args, context)
+    try:
+        resolution = resolve_credential(
+            context.profile,
+            environ=os.environ,
+            keyring_store=context.keyring,
+            file_store=context.file,
+            token_file=args.token_file,
+            api_key_file=args.api_key_file,
         )
-    build_app(options, credential).run()
+    except CredentialSourceError as exc:
+        raise UsageError(str(exc)) from None
+    if resolution.credential is None and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        keyring = f" ({resolution.notices[0]})" if resolution.notices else ""
+        raise UsageError(
+            f"no credential{keyring}: set {TOKEN_VARIABLE} (a PAT or access token) or "
+            f"{API_KEY_VARIABLE} (NAME$SECRET), run 'outpost-tui login --profile NAME ...', "
+            "or run with --demo"
+        )
+    build_app(options, resolution.credential, context=context, notices=resolution.notices).run()
     return 0
+
+
+def _options(args: argparse.Namespace, context: CredentialContext | None) -> Options:
+    """Merge the command line over the profile: flags win, the profile fills the rest."""
+    profile = context.profile if context else None
+    return Options(
+        demo=args.demo,
+        base_url=args.base_url or (profile.base_url if profile else DEFAULT_BASE_URL),
+        namespace=args.namespace or (profile.namespace if profile else None),
+        target=parse_target(args.target),
+        allow_insecure_http=args.allow_insecure_http or bool(profile and profile.allow_insecure_http),
+        read_only=args.read_only or bool(profile and profile.read_only),
+        environment=profile.environment if profile else "dev",
+    )
 
 
 def _run_demo(options: Options) -> int:
@@ -188,11 +268,12 @@ def _run_demo(options: Options) -> int:
 
     if options.base_url != DEFAULT_BASE_URL:
         raise UsageError("--demo starts its own server; leave out --base-url")
+    # NOTE: the demo ignores profiles and stores nothing: its key exists only in this process.
     options.namespace = options.namespace or DEMO_NAMESPACE
     server = DemoServer(DemoConfig())
     server.start()
     try:
-        credential = Credential.api_key(server.api_key, source="demo server")
+        credential = Credential.api_key(server.api_key, source="demo server", origin=CredentialOrigin.DEMO)
         build_app(options, credential, base_url=server.url).run()
     finally:
         server.stop()

@@ -32,6 +32,13 @@ class ModeSpec:
         return screen(focus_name)
 
 
+def _keys_screen(focus_name: str | None) -> Screen:
+    """Build the Keys screen, importing its module only when it is first opened."""
+    from .keys import KeysScreen
+
+    return KeysScreen(focus_name)
+
+
 # The order here is the order of the number keys and of the command palette entries.
 MODE_SPECS: list[ModeSpec] = [
     ModeSpec("machines", "1", "Machines", "outpost_tui.screens.resources:MachinesScreen"),
@@ -39,6 +46,7 @@ MODE_SPECS: list[ModeSpec] = [
     ModeSpec("services", "3", "Services", "outpost_tui.screens.resources:ServicesScreen"),
     ModeSpec("fleets", "4", "Fleets", "outpost_tui.screens.fleets:FleetsScreen"),
     ModeSpec("catalog", "5", "Catalog", "outpost_tui.screens.catalog:CatalogScreen"),
+    ModeSpec("keys", "6", "Keys", _keys_screen),
 ]
 
 
