@@ -75,7 +75,7 @@ class CredentialsMixin:
     # -- rotation ---------------------------------------------------------------------------
 
     def make_rotation(self: OutpostApp, progress: Any = None) -> KeyRotation:  # type: ignore[misc]
-        """A rotation of the active profile's key that switches the app to the new key."""
+        """Build a rotation of the active profile's key that switches the app to the new key."""
         assert self.credentials is not None
         store = self.credentials.store_of(self.credential) or self.credentials.keyring
         base_url = self.client.base_url
@@ -105,8 +105,8 @@ class CredentialsMixin:
 
         A new profile's host and namespace are checked with one authenticated call before
         anything changes, so a failure leaves the app as it was. The screens are rebuilt
-        only when the host or namespace changed; a rotated key on the same profile just
-        replaces the client, which every screen reads on its next request.
+        only when the host or namespace changed. A rotated key on the same profile only
+        replaces the client, because every screen reads the client on its next request.
         """
         target = profile or self.profile
         base_url = target.base_url if profile is not None else self.client.base_url
@@ -151,7 +151,7 @@ class CredentialsMixin:
     async def _rebuild_modes(self: OutpostApp) -> None:  # type: ignore[misc]
         """Build every top-level screen afresh, keeping the user on the same kind of screen.
 
-        Textual cannot remove the active mode, so a blank screen holds the display while
+        Textual cannot remove the active mode, so a blank screen is shown while
         the old screens are dropped and the new ones are registered.
         """
         from .screens import MODE_SPECS
@@ -236,9 +236,9 @@ class CredentialsMixin:
     # -- crashes ------------------------------------------------------------------------------
 
     def _fatal_error(self: OutpostApp) -> None:  # type: ignore[misc]
-        """Exit after an unhandled exception with a traceback that holds no secret.
+        """Exit after an unhandled exception with a traceback that contains no secret.
 
-        Textual's own report shows local variables, which may hold a pasted key, so this
+        Textual's own report shows local variables, which may contain a pasted key, so this
         one leaves them out and redacts every loaded secret from the text.
         NOTE: this overrides a private Textual method (checked against textual 8.2.8).
         """
@@ -256,7 +256,7 @@ class CredentialsMixin:
 
 
 def credential_label(credential: Credential | None, profile: Profile | None = None) -> str:
-    """The status bar's words for the credential: its kind, name and where it came from."""
+    """Return the status bar's label of the credential: its kind, name and source."""
     if credential is None:
         return "no credential"
     where = credential.source

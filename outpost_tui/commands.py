@@ -105,7 +105,7 @@ async def _login(args: argparse.Namespace) -> str:
 
 
 def _login_profile(context: CredentialContext, args: argparse.Namespace) -> Profile:
-    """The existing profile with the given flags applied, or a new one."""
+    """Return the existing profile with the given flags applied, or a new one."""
     profile = context.profiles.profiles.get(args.profile) or Profile(name=args.profile)
     changes = {
         "base_url": args.base_url,

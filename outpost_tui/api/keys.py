@@ -166,7 +166,7 @@ async def create_key(
             f"the server sent an unusable {kind.secret_field} for {kind.label} {name!r}; revoke it",
             status=201,
         ) from None
-    # The copy kept in the model is dropped, so only the masked credential holds the secret.
+    # The copy kept in the model is dropped, so only the masked credential contains the secret.
     key = created.model_copy(update={kind.secret_field: None})
     return CreatedKey(key, credential)
 

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class CredentialContext:
-    """Where profiles and credentials live, and which profile this run uses."""
+    """The config paths, the profiles, the profile of this run and the two stores."""
 
     paths: ConfigPaths
     profiles: ProfileSet
@@ -84,8 +84,8 @@ class CredentialContext:
     ) -> Credential:
         """Store ``credential`` for ``profile`` (the current one by default) and record it.
 
-        The store reads the value back before this returns; the profile file then records
-        the credential kind and store, so later runs and rotations know where it lives.
+        The store reads the value back before this returns. The profile file then records
+        the credential kind and store, so later runs and rotations find the credential.
         Returns the credential labelled with its new origin.
         """
         profile = profile or self.profile

@@ -1,4 +1,4 @@
-"""Where the settings, profiles, credentials file and rotation journal live."""
+"""Paths of the profiles file, the credentials file and the rotation journal."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ JOURNAL_FILE_NAME = "rotation-journal.json"
 class ConfigPaths:
     """The files the app reads and writes outside the repository.
 
-    ``credentials_dir`` holds the opt-in credentials file and the rotation journal; it is
-    created with mode 0700 only when the user first agrees to store a secret there.
+    ``credentials_dir`` contains the opt-in credentials file and the rotation journals. It
+    is created with mode 0700 when the first of them is written.
     """
 
     config_file: Path

@@ -128,7 +128,7 @@ class ProfileSet:
         self.profiles[profile.name] = profile
 
     def save(self) -> None:
-        """Write the file atomically; it holds no secrets, so it keeps the usual mode."""
+        """Write the file atomically. It contains no secrets, so it keeps the usual mode."""
         document: dict[str, Any] = {}
         if self.default is not None:
             document["default"] = self.default

@@ -4,7 +4,7 @@
 2. ``OUTPOST_TOKEN`` or ``OUTPOST_API_KEY``, or their ``_FILE`` variants naming a file;
 3. the OS keyring, when a real backend is present;
 4. the credentials file the user opted into;
-5. nothing: the app asks for one and keeps it in memory unless told where to store it.
+5. nothing: the app prompts for one and keeps it in memory unless the user picks a store.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def read_credential_file(
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if len(lines) != 1:
         raise CredentialSourceError(
-            f"{what}: {source} must hold exactly one non-empty line, the credential, but holds {len(lines)}"
+            f"{what}: {source} must contain exactly one non-empty line, the credential, but contains {len(lines)}"
         )
     try:
         return Credential.parse(kind, lines[0], source=source, origin=origin)

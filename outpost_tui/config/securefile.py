@@ -20,7 +20,7 @@ FOLDER_MODE = 0o700
 
 
 class UnsafeFileError(Exception):
-    """A private file or its folder has unsafe permissions, an owner or a type; says the fix."""
+    """A private file or its folder has unsafe permissions, owner or type. The message gives the fix."""
 
 
 def ensure_private_folder(folder: Path) -> None:

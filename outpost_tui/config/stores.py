@@ -31,7 +31,7 @@ STAGING_SUFFIX = ".staging"
 
 
 class StoreError(Exception):
-    """A store could not read, write or delete a slot; the message says why and what to do."""
+    """A store failed to read, write or delete a slot. The message gives the cause and the fix."""
 
 
 class KeyringUnavailable(StoreError):
@@ -59,7 +59,7 @@ class CredentialStore(Protocol):
 
 
 def encode(credential: Credential) -> str:
-    """The stored form: JSON with the kind and the typed value (``name$secret`` for API keys)."""
+    """Return the stored form: JSON with the kind and the typed value (``name$secret`` for API keys)."""
     return json.dumps({"kind": credential.kind.value, "value": credential.reveal()})
 
 
@@ -94,7 +94,7 @@ def call_with_timeout(function: Callable[[], T], timeout: float, what: str) -> T
 
     threading.Thread(target=run, name=f"keyring {what}", daemon=True).start()
     if not done.wait(timeout):
-        raise KeyringUnavailable(f"the keyring did not answer within {timeout:g} s while it was asked to {what}")
+        raise KeyringUnavailable(f"the keyring timed out after {timeout:g} s while trying to {what}")
     error = outcome.get("error")
     if error is not None:
         raise KeyringUnavailable(_keyring_reason(error, what)) from None
@@ -177,8 +177,17 @@ class KeyringStore:
         return self.backend
 
     def read(self, slot: str) -> Credential | None:
+        """Return the slot's credential or None; a failed read marks the keyring unavailable.
+
+        A keyring that is locked, failing or hanging at the first read would do the same
+        at every later call, so the rest of the session skips it instead of waiting again.
+        """
         backend = self._require()
-        text = call_with_timeout(lambda: backend.get_password(KEYRING_SERVICE, slot), self.timeout, "read")
+        try:
+            text = call_with_timeout(lambda: backend.get_password(KEYRING_SERVICE, slot), self.timeout, "read")
+        except KeyringUnavailable as exc:
+            self.problem = str(exc)
+            raise
         if text is None:
             return None
         return decode(text, source=self.source(slot), origin=self.origin)
@@ -245,7 +254,7 @@ class FileStore:
         try:
             document = tomllib.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError):
-            # The parser's message may quote the line, which holds a secret.
+            # The parser's message may quote the line, which contains a secret.
             raise StoreError(f"{self.path} is not valid TOML; delete it and log in again") from None
         slots = document.get("credentials", {})
         if not isinstance(slots, dict):

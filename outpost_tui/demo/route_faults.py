@@ -1,9 +1,9 @@
 """Faults aimed at one method and path, for tests of multi-step flows such as key rotation.
 
 A test queues a fault with :meth:`RouteFaults.add`; the next matching request takes it.
-A fault either answers at once with an error status, without running the handler, or
+A fault either responds at once with an error status, without running the handler, or
 (with ``after=True``) runs the handler first and then loses the response: it waits
-``delay_seconds`` and answers with the error, which looks to the client like a request
+``delay_seconds`` and responds with the error, which looks to the client like a request
 that timed out or failed after the server acted on it.
 """
 
@@ -21,7 +21,7 @@ class RouteFault:
     Attributes:
         method: HTTP method, such as ``POST``.
         path: request path, or a pattern with ``*`` (``/auth/v1/api_keys/*``).
-        status: error status to answer with; None with ``after`` sends the real response late.
+        status: error status of the response; None with ``after`` sends the real response late.
         delay_seconds: wait before answering, to make the client time out.
         after: run the handler before failing, so the change happens but its answer is lost.
         skip: let this many matching requests through before the fault starts.

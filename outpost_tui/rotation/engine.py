@@ -6,7 +6,7 @@ check → create → stage (store in a staging slot, read back) → verify (auth
 call) → activate (overwrite the active slot) → revoke the old key with the new one →
 clean up.
 
-Until *activate* succeeds, the active slot holds the old key, which still works; a
+Until *activate* succeeds, the active slot contains the old key, which still works; a
 failure revokes the new key with the old one and keeps the old one. From *activate* on,
 the active slot holds the new, verified key; a failure there leaves the old key
 unrevoked, which the next run finishes. The old secret is dropped only after the new
@@ -54,11 +54,11 @@ _ROTATION_SUFFIX = re.compile(r"-\d{8}-\d{6}(?:-\d+)?$")
 
 
 class RotationRefused(Exception):
-    """A precondition failed before anything changed; the message says what to do."""
+    """A precondition failed before anything changed. The message gives the fix."""
 
 
 class _RolledBack(Exception):
-    """A step failed and everything it created was undone; the message says why."""
+    """A step failed and everything it created was undone. The message gives the cause."""
 
 
 class _Pending(Exception):
@@ -128,7 +128,7 @@ class KeyRotation:
     # -- entry points -------------------------------------------------------------------
 
     async def run(self, current: Credential) -> RotationReport:
-        """Rotate ``current``; first finish or undo any rotation the journal says was cut short."""
+        """Rotate ``current``; first finish or undo any rotation that the journal records as cut short."""
         try:
             pending = await self.recover()
             if pending is not None and pending.outcome is not Outcome.ROLLED_BACK:
@@ -268,14 +268,14 @@ class KeyRotation:
             except APIError as exc:
                 await self._drop_journal()
                 self._fail(Step.CREATE, exc.message)
-                raise _RolledBack(f"the server refused to create the new key ({exc.message})") from None
+                raise _RolledBack(f"the server rejected the new key ({exc.message})") from None
             self.new = created.credential
             await self._save_journal(Phase.CREATED)
             self._mark(Step.CREATE, StepState.DONE, f"created {journal.new_name}")
             return
 
     async def _abandon_uncertain_create(self, client: OutpostClient, error: Exception) -> None:
-        """After a create with no answer, list the keys instead of creating blindly again.
+        """After a create without a response, list the keys instead of creating blindly again.
 
         A key that was created without the response is unusable, because its secret is
         only in that response, so it is revoked and the next attempt uses a fresh name.
@@ -286,7 +286,7 @@ class KeyRotation:
         except OutpostError as exc:
             self._fail(Step.CREATE, f"{error}; listing keys also failed: {exc}")
             raise _Pending(
-                f"creating {journal.new_name} got no answer and the keys could not be listed ({exc}); "
+                f"creating {journal.new_name} got no response and listing the keys failed ({exc}); "
                 "the old key stays active, and the next run revokes the new key if it exists"
             ) from None
         taken = {journal.old_name, *journal.abandoned}
@@ -400,7 +400,7 @@ class KeyRotation:
         )
 
     async def _revoke(self, client: OutpostClient, name: str) -> str | None:
-        """Delete the key ``name``; on an unclear answer, look it up before trying again."""
+        """Delete the key ``name``; after an unclear response, look it up before trying again."""
         for attempt in (1, 2):
             try:
                 await delete_key(client, self.kind, name)
@@ -475,7 +475,7 @@ class KeyRotation:
                 return await self._roll_back_recovered(self.old)
             if journal.phase in (Phase.STAGED, Phase.VERIFIED, Phase.ACTIVATING):
                 return await self._resume_staged(journal, staged)
-            self.new = self.old  # ACTIVATED or REVOKED: the active slot already holds the new key
+            self.new = self.old  # ACTIVATED or REVOKED: the active slot already contains the new key
             self.new = self.new.moved_to(self.store.origin, self.store.source(self.profile))
             if journal.phase is Phase.ACTIVATED:
                 return await self._finish()
@@ -501,7 +501,7 @@ class KeyRotation:
     async def _resume_staged(self, journal: Journal, staged: Credential | None) -> RotationReport:
         """Finish a rotation whose new key reached the staging slot, if that key works."""
         if staged is not None and self.old is not None and staged.reveal() == self.old.reveal():
-            # Activation wrote the active slot before the journal said so.
+            # Activation wrote the active slot before the journal recorded it.
             journal.phase = Phase.ACTIVATED
             self.new = self.old
             return await self._finish()

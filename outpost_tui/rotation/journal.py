@@ -27,14 +27,14 @@ class Phase(str, Enum):
     CREATING = "creating"  # the create request was sent; its outcome may be unknown
     CREATED = "created"  # the new secret is in memory only
     STAGED = "staged"  # the new key is in the staging slot
-    VERIFIED = "verified"  # the new key answered an authenticated call
+    VERIFIED = "verified"  # the new key passed an authenticated call
     ACTIVATING = "activating"  # the active slot is being overwritten
-    ACTIVATED = "activated"  # the active slot holds the new key
+    ACTIVATED = "activated"  # the active slot contains the new key
     REVOKED = "revoked"  # the old key is revoked; only clean-up is left
 
 
 class JournalError(Exception):
-    """The journal cannot be read or written; the message says where and why."""
+    """Reading or writing the journal failed. The message names the file and the cause."""
 
 
 @dataclass

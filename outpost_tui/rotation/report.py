@@ -1,4 +1,4 @@
-"""What a rotation did: its steps, its outcome and one line that says it."""
+"""The result of a rotation: its steps, its outcome and a one-line status message."""
 
 from __future__ import annotations
 
@@ -69,5 +69,5 @@ class RotationReport:
 
     @property
     def exit_status(self) -> int:
-        """0 when rotated, else 1; the message says what is left to do."""
+        """Return 0 when rotated, else 1. The message names the work that is left."""
         return 0 if self.outcome is Outcome.ROTATED else 1

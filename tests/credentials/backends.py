@@ -64,7 +64,7 @@ class DroppingKeyring(MemoryKeyring):
 
 
 class HangingKeyring(MemoryKeyring):
-    """Every call blocks, as a keyring waiting on an unlock dialog nobody sees."""
+    """Every call blocks, as a keyring waiting on an unlock dialog that no one sees."""
 
     def __init__(self) -> None:
         super().__init__()

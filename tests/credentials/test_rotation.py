@@ -1,7 +1,7 @@
 """Key rotation against the demo server with a fault at each step.
 
 Every case ends with the same check: the credential in the profile's active slot works,
-and the server holds exactly one of the two keys, so nobody is locked out and no
+and the server holds exactly one of the two keys, so no user is locked out and no
 orphan key is left behind.
 """
 
