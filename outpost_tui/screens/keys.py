@@ -115,7 +115,7 @@ class KeysScreen(Screen):
         Binding("R", "rotate", "Rotate active key", id="keys.rotate"),
         Binding("r", "refresh", "Refresh", id="keys.refresh"),
         Binding("l", "login", "Log in", id="keys.login"),
-        Binding("p", "profiles", "Profiles", id="keys.profiles"),
+        Binding("P", "profiles", "Profiles", id="keys.profiles"),
     ]
 
     app: OutpostApp
@@ -159,7 +159,7 @@ class KeysScreen(Screen):
         credential = self.app.credential
         used = f"{credential.display} from {credential.source}" if credential else "no credential"
         line = Text.assemble(("Signed in with ", "dim"), safe_text(used),
-                             ("   n new · d revoke · R rotate · l log in · p profiles", "dim"))
+                             ("   n new · d revoke · R rotate · l log in · P profiles", "dim"))
         self.query_one("#keys-info", Static).update(line)
 
     # -- loading --------------------------------------------------------------------------
