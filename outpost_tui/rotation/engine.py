@@ -38,8 +38,18 @@ from ..api.errors import (
 )
 from ..api.keys import API_KEYS, NAME_MAX_LENGTH, PATS, KeyKind, all_keys, create_key, delete_key, find_key
 from ..config.stores import CredentialStore, StoreError, staging_slot
-from .journal import Journal, JournalError, Phase, delete_journal, journal_path, load_journal, save_journal
-from .report import Outcome, ProgressCallback, RotationReport, Step, StepState
+from .journal import Journal, JournalError, Phase, delete_journal, journal_path, save_journal
+from .recovery import RecoveryMixin
+from .report import (
+    Outcome,
+    Pending,
+    ProgressCallback,
+    RolledBack,
+    RotationRefused,
+    RotationReport,
+    Step,
+    StepState,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,18 +61,6 @@ UNCERTAIN = (NetworkError, ServerError, InvalidResponse)
 VERIFY_ATTEMPTS = 3
 VERIFY_DELAY_SECONDS = 0.5
 _ROTATION_SUFFIX = re.compile(r"-\d{8}-\d{6}(?:-\d+)?$")
-
-
-class RotationRefused(Exception):
-    """A precondition failed before anything changed. The message gives the fix."""
-
-
-class _RolledBack(Exception):
-    """A step failed and everything it created was undone. The message gives the cause."""
-
-
-class _Pending(Exception):
-    """A step failed in a way the next run finishes; a stored key works meanwhile."""
 
 
 def kind_of(credential: Credential) -> KeyKind:
@@ -93,7 +91,7 @@ def guidance_for_external(credential: Credential) -> str:
     )
 
 
-class KeyRotation:
+class KeyRotation(RecoveryMixin):
     """One rotation of a profile's stored API key or PAT, resumable through its journal."""
 
     def __init__(
@@ -139,28 +137,6 @@ class KeyRotation:
         finally:
             await self._close_clients()
 
-    async def recover(self) -> RotationReport | None:
-        """Resume or roll back an interrupted rotation; None when the journal is empty."""
-        try:
-            journal = load_journal(self.journal_file)
-        except JournalError as exc:
-            return RotationReport(Outcome.REFUSED, str(exc))
-        if journal is None:
-            return None
-        if journal.profile != self.profile or journal.store != self.store.name:
-            return RotationReport(
-                Outcome.REFUSED,
-                f"the rotation journal {self.journal_file} belongs to profile {journal.profile!r} "
-                f"in the {journal.store}; finish it with that profile",
-            )
-        log.info("recovering rotation of %s from phase %s", journal.old_name, journal.phase.value)
-        self.journal = journal
-        self.kind = API_KEYS if journal.kind == "api_key" else PATS
-        try:
-            return await self._recover(journal)
-        finally:
-            await self._close_clients()
-
     # -- the forward path ---------------------------------------------------------------
 
     async def _rotate(self, current: Credential) -> RotationReport:
@@ -175,7 +151,7 @@ class KeyRotation:
             return await self._finish()
         except RotationRefused as exc:
             return self._report(Outcome.REFUSED, f"rotation not started: {exc}", active=current)
-        except _RolledBack as exc:
+        except RolledBack as exc:
             if self.journal_file.exists():
                 leftover = ", ".join(self._journal.abandoned) or "the new key"
                 return self._report(
@@ -187,7 +163,7 @@ class KeyRotation:
             return self._report(
                 Outcome.ROLLED_BACK, f"rotation rolled back: {exc}; the old key stays active", active=current
             )
-        except _Pending as exc:
+        except Pending as exc:
             return self._report(Outcome.PENDING, f"rotation interrupted: {exc}", active=current)
 
     async def _check(self, current: Credential) -> Any:
@@ -263,12 +239,12 @@ class KeyRotation:
                 if attempt == 2:
                     await self._undo_created(client)
                     self._fail(Step.CREATE, str(exc))
-                    raise _RolledBack(f"creating the new key failed twice ({exc})") from None
+                    raise RolledBack(f"creating the new key failed twice ({exc})") from None
                 continue
             except APIError as exc:
                 await self._drop_journal()
                 self._fail(Step.CREATE, exc.message)
-                raise _RolledBack(f"the server rejected the new key ({exc.message})") from None
+                raise RolledBack(f"the server rejected the new key ({exc.message})") from None
             self.new = created.credential
             await self._save_journal(Phase.CREATED)
             self._mark(Step.CREATE, StepState.DONE, f"created {journal.new_name}")
@@ -285,7 +261,7 @@ class KeyRotation:
             found = await find_key(client, self.kind, journal.new_name)
         except OutpostError as exc:
             self._fail(Step.CREATE, f"{error}; listing keys also failed: {exc}")
-            raise _Pending(
+            raise Pending(
                 f"creating {journal.new_name} got no response and listing the keys failed ({exc}); "
                 "the old key stays active, and the next run revokes the new key if it exists"
             ) from None
@@ -299,7 +275,7 @@ class KeyRotation:
                 journal.abandoned.append(journal.new_name)
                 await self._save_journal(Phase.CREATING)
                 self._fail(Step.CREATE, f"{error}; revoking the half-created key failed: {exc}")
-                raise _Pending(
+                raise Pending(
                     f"key {journal.new_name} was created but its secret was lost, and revoking it failed ({exc}); "
                     "the old key stays active, and the next run revokes it"
                 ) from None
@@ -314,7 +290,7 @@ class KeyRotation:
         except StoreError as exc:
             self._fail(Step.STAGE, str(exc))
             await self._undo_created(self._client(self.old))
-            raise _RolledBack(f"the new key could not be stored in {self.store.label} ({exc})") from None
+            raise RolledBack(f"the new key could not be stored in {self.store.label} ({exc})") from None
         await self._save_journal(Phase.STAGED)
         self._mark(Step.STAGE, StepState.DONE, f"stored in {self.store.label} and read back")
 
@@ -324,7 +300,7 @@ class KeyRotation:
         if problem is not None:
             self._fail(Step.VERIFY, problem)
             await self._undo_created(self._client(self.old))
-            raise _RolledBack(f"the new key did not pass verification ({problem})")
+            raise RolledBack(f"the new key did not pass verification ({problem})")
         await self._save_journal(Phase.VERIFIED)
         self._mark(Step.VERIFY, StepState.DONE, "the new key works")
 
@@ -369,12 +345,12 @@ class KeyRotation:
         try:
             await asyncio.to_thread(self.store.write, self.profile, self._old)
         except StoreError as exc:
-            raise _Pending(
+            raise Pending(
                 f"the active slot could not be written ({error}) nor restored ({exc}); both keys still work "
                 f"and the new one is kept in the staging slot of {self.store.label}; run the rotation again"
             ) from None
         await self._undo_created(self._client(self.old))
-        raise _RolledBack(f"the new key could not be made active in {self.store.label} ({error})")
+        raise RolledBack(f"the new key could not be made active in {self.store.label} ({error})")
 
     async def _finish(self) -> RotationReport:
         """Revoke the old key with the new one, then clean up."""
@@ -456,71 +432,6 @@ class KeyRotation:
             return
         self._mark(Step.CREATE, StepState.UNDONE, "revoked the new key")
         await self._drop_journal()
-
-    # -- recovery -----------------------------------------------------------------------
-
-    async def _recover(self, journal: Journal) -> RotationReport:
-        try:
-            self.old = await asyncio.to_thread(self.store.read, self.profile)
-            staged = await asyncio.to_thread(self.store.read, staging_slot(self.profile))
-        except StoreError as exc:
-            return self._report(Outcome.PENDING, f"an interrupted rotation waits, but {self.store.label} is unusable: {exc}")
-        if self.old is None:
-            return self._report(
-                Outcome.PENDING,
-                f"an interrupted rotation waits, but profile {self.profile} has no stored credential; log in again",
-            )
-        try:
-            if journal.phase in (Phase.CHECKED, Phase.CREATING, Phase.CREATED):
-                return await self._roll_back_recovered(self.old)
-            if journal.phase in (Phase.STAGED, Phase.VERIFIED, Phase.ACTIVATING):
-                return await self._resume_staged(journal, staged)
-            self.new = self.old  # ACTIVATED or REVOKED: the active slot already contains the new key
-            self.new = self.new.moved_to(self.store.origin, self.store.source(self.profile))
-            if journal.phase is Phase.ACTIVATED:
-                return await self._finish()
-            note = await self._cleanup()
-            return self._report(Outcome.ROTATED, f"finished the rotation to {journal.new_name}{note}", active=self.new)
-        except _RolledBack as exc:
-            return self._report(Outcome.ROLLED_BACK, f"interrupted rotation rolled back: {exc}", active=self.old)
-        except _Pending as exc:
-            return self._report(Outcome.PENDING, f"interrupted rotation not finished: {exc}", active=self.old)
-        except JournalError as exc:
-            return self._report(Outcome.PENDING, str(exc), active=self.old)
-
-    async def _roll_back_recovered(self, active: Credential) -> RotationReport:
-        await self._undo_created(self._client(active))
-        if self.journal is not None and self.journal_file.exists():
-            return self._report(
-                Outcome.PENDING, "an interrupted rotation could not revoke its new key yet; try again", active=active
-            )
-        return self._report(
-            Outcome.ROLLED_BACK, "an interrupted rotation was rolled back; the old key stays active", active=active
-        )
-
-    async def _resume_staged(self, journal: Journal, staged: Credential | None) -> RotationReport:
-        """Finish a rotation whose new key reached the staging slot, if that key works."""
-        if staged is not None and self.old is not None and staged.reveal() == self.old.reveal():
-            # Activation wrote the active slot before the journal recorded it.
-            journal.phase = Phase.ACTIVATED
-            self.new = self.old
-            return await self._finish()
-        if staged is None:
-            return await self._roll_back_recovered(self._old)
-        self.new = staged
-        problem = await self._check_works(staged)
-        if problem is not None:
-            await self._undo_created(self._client(self.old))
-            return self._report(
-                Outcome.ROLLED_BACK,
-                f"an interrupted rotation was rolled back because its new key failed verification ({problem})",
-                active=self.old,
-            )
-        try:
-            await self._activate()
-        except _RolledBack as exc:
-            return self._report(Outcome.ROLLED_BACK, f"interrupted rotation rolled back: {exc}", active=self.old)
-        return await self._finish()
 
     # -- helpers ------------------------------------------------------------------------
 

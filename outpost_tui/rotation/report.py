@@ -71,3 +71,15 @@ class RotationReport:
     def exit_status(self) -> int:
         """Return 0 when rotated, else 1. The message names the work that is left."""
         return 0 if self.outcome is Outcome.ROTATED else 1
+
+
+class RotationRefused(Exception):
+    """A precondition failed before anything changed. The message gives the fix."""
+
+
+class RolledBack(Exception):
+    """A step failed and everything it created was undone. The message gives the cause."""
+
+
+class Pending(Exception):
+    """A step failed in a way the next run finishes; a stored key works meanwhile."""
