@@ -9,6 +9,7 @@ import logging
 import random
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -57,6 +58,8 @@ MAX_RATE_LIMIT_RESENDS = 2
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
 ETAG_CACHE_SIZE = 512
+# An error body of a stream is read only this far, since the server may send anything.
+STREAM_ERROR_BODY_LIMIT = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -265,6 +268,64 @@ class OutpostClient:
         log.warning("retrying in %.2f s after %s", delay, error)
         await asyncio.sleep(delay)
 
+    @asynccontextmanager
+    async def stream(
+        self,
+        operation: str,
+        *,
+        path: dict[str, str] | None = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        lane: Lane = Lane.USER,
+    ) -> AsyncIterator[httpx.Response]:
+        """Open a streamed GET of one operation and yield its success response, unread.
+
+        The opening counts against the credential's budget like any request, a 429 waits
+        and resends as :meth:`request` does, and an error status raises its typed
+        exception. Nothing else is retried, because only the caller knows how to resume
+        its stream. The response has no read timeout, so the caller must watch for silence.
+        """
+        endpoint = ENDPOINTS[operation]
+        url = endpoint.format(**(path or {}))
+        query = _query(params)
+        request_headers = dict(headers or {})
+        counted = self.credential is not None
+        if counted:
+            request_headers[Header.AUTHORIZATION] = self.credential.authorization()
+        default = self._http.timeout
+        timeout = httpx.Timeout(connect=default.connect, read=None, write=default.write, pool=default.pool)
+
+        rate_limited = 0
+        while True:
+            if counted:
+                await self.budget.acquire(lane)
+            request = self._http.build_request(
+                endpoint.method, url, params=query, headers=request_headers, timeout=timeout
+            )
+            try:
+                response = await self._http.send(request, stream=True)
+            except httpx.TransportError as exc:
+                raise _network_error(exc, endpoint, url, self.host) from exc
+            try:
+                now = time.time()
+                if counted:
+                    self.budget.observe(parse_rate_limit_headers(response.headers, now))
+                if response.is_success:
+                    yield response
+                    return
+                log.info("%s %s (stream) -> %s", endpoint.method, url, response.status_code)
+                error_response = await _read_error_body(response)
+                if response.status_code != 429:
+                    raise error_from_response(error_response)
+                retry_after = parse_retry_after(response.headers.get(Header.RETRY_AFTER), now)
+                info = parse_rate_limit_headers(response.headers, now)
+                wait = self.budget.block(retry_after, info.reset_after)
+                if rate_limited >= self.rate_limit_resends:
+                    raise error_from_response(error_response, retry_after=wait)
+                rate_limited += 1
+            finally:
+                await response.aclose()
+
     async def request_json(self, operation: str, **kwargs: Any) -> Any:
         """Send an operation and decode its JSON body."""
         response = await self.request(operation, **kwargs)
@@ -385,6 +446,30 @@ def _replay(not_modified: httpx.Response, content: bytes) -> httpx.Response:
     )
     response.extensions["not_modified"] = True
     return response
+
+
+async def _read_error_body(response: httpx.Response) -> httpx.Response:
+    """Return a copy of a streamed error response holding at most the first 64 KiB of its body."""
+    body = bytearray()
+    try:
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            if len(body) >= STREAM_ERROR_BODY_LIMIT:
+                break
+    except httpx.TransportError:
+        pass  # A broken error body still leaves the status, which decides the error.
+    # The body is already decoded, so the copy must not claim an encoding or a length.
+    headers = [
+        (name, value)
+        for name, value in response.headers.items()
+        if name.lower() not in {"content-encoding", "content-length", "transfer-encoding"}
+    ]
+    return httpx.Response(
+        response.status_code,
+        headers=headers,
+        content=bytes(body[:STREAM_ERROR_BODY_LIMIT]),
+        request=response.request,
+    )
 
 
 def _transport_reason(exc: httpx.TransportError) -> str:

@@ -162,6 +162,19 @@ class Header:
     RATE_RESET = ("X-RateLimit-Reset", "RateLimit-Reset")
 
 
+class LogStream:
+    """Names and limits of log snapshots and the followed job log stream."""
+
+    # The media type of a followed job log (Server-Sent Events).
+    MEDIA_TYPE = "text/event-stream"
+    # Event names: one log line, and the job's end with its final status.
+    LINE_EVENT = "log"
+    END_EVENT = "end"
+    END_STATUS_FIELD = "status"
+    # The largest ``tail`` the server accepts.
+    TAIL_MAX = 10000
+
+
 class AuthScheme:
     """The two ``Authorization`` schemes, as the client spells them."""
 

@@ -7,6 +7,7 @@ from .catalog import Catalog, GpuOffer, Region, RegionAvailability
 from .compute import Artifact, Job, Machine, ReplicaPolicy, Resource, Service
 from .fleet import Fleet
 from .keys import AccessKey, ApiKey, PersonalAccessToken, SshKey
+from .logs import LogLine
 
 __all__ = [
     "Analytics",
@@ -21,6 +22,7 @@ __all__ = [
     "GpuOffer",
     "Health",
     "Job",
+    "LogLine",
     "Machine",
     "Money",
     "NamespaceMembership",
