@@ -103,6 +103,13 @@ class LogSource:
     def __init__(self, segments: list[Segment]) -> None:
         self.segments = segments
 
+    def final_ms(self) -> int:
+        """Return when the last line of an ended log is written, or 0 while it runs."""
+        if not self.segments or self.segments[-1].end_ms is None:
+            return 0
+        last = self.segments[-1]
+        return last.end_ms + len(last.tail) * TAIL_SPACING_MS
+
     def total(self, at_ms: int) -> int:
         """Return the highest ``seq`` written by ``at_ms`` (0 when empty)."""
         return sum(segment.count(at_ms) for segment in self.segments)
@@ -121,6 +128,7 @@ class LogSource:
         """Return the snapshot objects for ``first_seq..last_seq``, oldest first."""
         entries = []
         offset = 0
+        clock = _MillisecondClock()
         for segment in self.segments:
             count = segment.count(at_ms)
             low = max(first_seq - offset - 1, 0)
@@ -129,7 +137,7 @@ class LogSource:
                 stamp, (stream, message) = segment.line(index)
                 entries.append({
                     "seq": offset + index + 1,
-                    "timestamp": format_time_ms(from_epoch_ms(stamp)),
+                    "timestamp": clock.format(stamp),
                     "stream": stream,
                     "message": message,
                 })
@@ -137,6 +145,23 @@ class LogSource:
             if offset >= last_seq:
                 break
         return entries
+
+
+class _MillisecondClock:
+    """Format epoch milliseconds like ``format_time_ms``, reusing the text of the last
+    whole second, because fast logs put thousands of lines in one second and formatting
+    a datetime costs more than the rest of a line."""
+
+    def __init__(self) -> None:
+        self._second: int | None = None
+        self._prefix = ""
+
+    def format(self, stamp_ms: int) -> str:
+        second, millisecond = divmod(stamp_ms, 1000)
+        if second != self._second:
+            self._second = second
+            self._prefix = format_time_ms(from_epoch_ms(second * 1000))[:-4]
+        return f"{self._prefix}{millisecond:03d}Z"
 
 
 def _ms(value: object) -> int | None:
