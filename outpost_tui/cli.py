@@ -29,8 +29,14 @@ from .config.resolve import (
 from .config.resolve import credential_from_environment as _environment_credential
 from .logging_setup import configure_logging
 from .screens import mode_names
+from .widgets.log_buffer import DEFAULT_CAPACITY
 
 log = logging.getLogger(__name__)
+
+# Bounds of --log-buffer. Ten million lines of about 100 characters take roughly 2 GB of
+# memory (an estimate), and fewer than a thousand leave little to search.
+MIN_LOG_BUFFER = 1_000
+MAX_LOG_BUFFER = 10_000_000
 
 DEMO_NAMESPACE = "acme"
 SUBCOMMANDS = ("demo-server", "login", "keys rotate")
@@ -50,6 +56,8 @@ class Options:
     read_only: bool = False
     # The profile's environment class: dev, staging or prod.
     environment: str = "dev"
+    # Lines a log view keeps in memory before it discards the oldest.
+    log_buffer_lines: int = DEFAULT_CAPACITY
 
 
 TARGET_VIEWS = ("logs",)
@@ -121,6 +129,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="refuse every action that changes something on the server (also a profile setting)",
     )
     parser.add_argument(
+        "--log-buffer",
+        type=_log_buffer_lines,
+        default=DEFAULT_CAPACITY,
+        metavar="LINES",
+        help=f"log lines a log view keeps in memory; older ones are discarded "
+        f"(default {DEFAULT_CAPACITY}, {MIN_LOG_BUFFER}-{MAX_LOG_BUFFER})",
+    )
+    parser.add_argument(
         "target",
         nargs="?",
         metavar="TARGET",
@@ -128,6 +144,18 @@ def build_parser() -> argparse.ArgumentParser:
         "item and /NAME/logs for its log",
     )
     return parser
+
+
+def _log_buffer_lines(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid line count {text!r}: use a whole number") from None
+    if not MIN_LOG_BUFFER <= value <= MAX_LOG_BUFFER:
+        raise argparse.ArgumentTypeError(
+            f"invalid line count {value}: use {MIN_LOG_BUFFER} to {MAX_LOG_BUFFER}"
+        )
+    return value
 
 
 def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
@@ -187,7 +215,7 @@ def build_app(
         client = OutpostClient(url, credential, allow_insecure_http=options.allow_insecure_http)
     except InsecureURLError as exc:
         raise UsageError(str(exc)) from None
-    return OutpostApp(
+    app = OutpostApp(
         client,
         credential,
         options.namespace,
@@ -197,6 +225,9 @@ def build_app(
         credentials=context,
         notices=notices,
     )
+    # Read by the log screens when they open.
+    app.log_buffer_lines = options.log_buffer_lines
+    return app
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -259,6 +290,7 @@ def _options(args: argparse.Namespace, context: CredentialContext | None) -> Opt
         allow_insecure_http=args.allow_insecure_http or bool(profile and profile.allow_insecure_http),
         read_only=args.read_only or bool(profile and profile.read_only),
         environment=profile.environment if profile else "dev",
+        log_buffer_lines=args.log_buffer,
     )
 
 

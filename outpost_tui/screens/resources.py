@@ -42,6 +42,7 @@ from ..widgets.resource_table import Column, ResourceTable
 from ..widgets.status_bar import StatusBar
 from .actions import FILTER_BINDING, MARK_BINDINGS, action_bindings
 from .compute_actions import JobActions, MachineActions, ServiceActions
+from .logs import LogScreen
 
 if TYPE_CHECKING:
     from ..app import OutpostApp
@@ -81,6 +82,7 @@ class ResourceScreen(Screen):
         Binding("right_square_bracket", "next_page", "Next page", id="page.next"),
         Binding("left_square_bracket", "previous_page", "Prev page", id="page.previous"),
         Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("l", "open_logs", "Logs", id="logs.open"),
     ]
 
     app: OutpostApp
@@ -212,6 +214,8 @@ class ResourceScreen(Screen):
                     title="Not found",
                     severity="warning",
                 )
+            elif self.app.target.view == "logs" and self.app.target.kind == self.KIND.name:
+                self.open_logs(focus)
         self.query_one(StatusBar).data_time = utc_now()
         self._record_success()
         self._show_page_info()
@@ -294,6 +298,18 @@ class ResourceScreen(Screen):
     def action_refresh(self) -> None:
         self._polling_stopped = False
         self.request_reload()
+
+    def action_open_logs(self) -> None:
+        key = self.table.highlighted_key
+        if key is None:
+            self.app.notify("Highlight a row first; l opens its log.", timeout=3)
+            return
+        self.open_logs(key)
+
+    def open_logs(self, name: str) -> None:
+        """Open the log screen of item ``name``; a job's listed status saves a request."""
+        item = self.items.get(name)
+        self.app.push_screen(LogScreen(self.KIND, name, status=getattr(item, "status", None)))
 
 
 # -- the three screens --------------------------------------------------------------------
