@@ -208,11 +208,12 @@ class ResourceActions:
             return
         many = bool(self.marked)
         lines = self._confirm_lines(verb, eligible, skipped, many)
+        counted = f"{len(eligible)} {plural if len(eligible) != 1 else singular}"
         typed = None
         if verb.irreversible and self.app.environment == "prod":
-            typed = f"{len(eligible)} {plural}" if many else eligible[0].name
-        count = f"{len(eligible)} {plural}" if many else f"{singular} {clean_text(eligible[0].name)!r}"
-        title = f"{verb.label} {count}?"
+            typed = counted if many else eligible[0].name
+        target = counted if many else f"{singular} {clean_text(eligible[0].name)!r}"
+        title = f"{verb.label} {target}?"
 
         def run(confirmed: bool | None) -> None:
             if confirmed:

@@ -246,3 +246,22 @@ async def test_change_auto_stop(fast_server):
         await wait_for(pilot, lambda: not modal_open(app))
         assert fast_server.state.machines["acme"][name]["auto_stop_minutes"] == 45
         assert seen.writes == [("PATCH", f"/auth/v1/seed/acme/dev/{name}")]
+
+
+async def test_batch_delete_in_prod_needs_typed_count(fast_server):
+    app = make_app(fast_server)
+    app.environment = "prod"
+    async with app.run_test(size=SIZE) as pilot:
+        seen = record(app)
+        await wait_rows(pilot)
+        names = names_with_status(app, "stopped", "failed")[:2]
+        for name in names:
+            await highlight(pilot, name)
+            await pilot.press("space")
+        await pilot.press("d")
+        dialog = await wait_screen(pilot, ConfirmModal)
+        assert dialog.typed_confirmation == "2 machines"
+        dialog.query_one("#confirm-input", Input).value = "2 machines"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(seen.writes) == 2)
+        assert all(method == "DELETE" for method, _ in seen.writes)
