@@ -524,7 +524,7 @@ def parse_page(model: type[M], body: Any, what: str) -> Page[M]:
         pagination = Pagination.model_validate(raw_pagination)
     else:
         pagination = Pagination(page=1, per_page=max(len(items), 1), total=len(items))
-    return Page[model](  # type: ignore[valid-type]
+    return Page(
         items=items,
         page=pagination.page,
         per_page=pagination.per_page,

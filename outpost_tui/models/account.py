@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from .base import OutpostModel
 
@@ -55,10 +56,12 @@ class Pagination(OutpostModel):
             self.total_pages = math.ceil(self.total / self.per_page) if self.per_page > 0 else 0
 
 
-class Page(BaseModel, Generic[T]):
-    """One page of a list: the items and where it sits in the whole list."""
+@dataclass
+class Page(Generic[T]):
+    """One page of a list: the items and where it sits in the whole list.
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    A plain dataclass, because its items are already validated models.
+    """
 
     items: list[T]
     page: int

@@ -65,7 +65,9 @@ Money = Annotated[
 class OutpostModel(BaseModel):
     """Base for every API object: unknown fields are kept, missing optional ones are None."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    # defer_build: a model's validator is built on first use, so start-up pays only for
+    # the models the first screen needs.
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)
 
     @model_validator(mode="before")
     @classmethod
