@@ -12,7 +12,14 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from .api import AuthenticationFailed, Credential, OutpostClient, OutpostError
+from .api import (
+    RESOURCE_KINDS,
+    AuthenticationFailed,
+    Credential,
+    OutpostClient,
+    OutpostError,
+)
+from .api.endpoints import PER_PAGE_DEFAULT
 from .app_credentials import CredentialsMixin, credential_label
 from .config.context import CredentialContext
 from .connection import ConnectionStatus
@@ -46,7 +53,7 @@ class OutpostApp(CredentialsMixin, App):
             Binding(spec.key, f"show_kind('{spec.name}')", spec.title, id=f"show.{spec.name}")
             for spec in MODE_SPECS
         ),
-        Binding("question_mark", "toggle_keys", "Keys", id="keys"),
+        Binding("question_mark", "toggle_keys", "Help", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
@@ -79,6 +86,9 @@ class OutpostApp(CredentialsMixin, App):
             namespace=namespace or "",
             credential_label=credential_label(credential, credentials.profile if credentials else None),
         )
+        self._prefetch: asyncio.Task | None = None
+        # Set when the server rejects the credential: no screen polls until it is cleared.
+        self.polling_halted: str | None = None
         # Each mode builds its screen on first use; the deep-link name goes to its kind only.
         self.MODES = {
             spec.name: partial(
@@ -101,6 +111,32 @@ class OutpostApp(CredentialsMixin, App):
     @property
     def credential_source(self) -> str | None:
         return self.credential.source if self.credential else None
+
+    def on_load(self) -> None:
+        # Ask for the first page while the terminal and the first screen are set up, so
+        # the request's round trip overlaps start-up work instead of following it.
+        kind = RESOURCE_KINDS.get(self.target.kind)
+        if kind is None or self.credential is None or self.target.name is not None:
+            return
+        if self.connection.namespace:
+            self._prefetch = asyncio.create_task(
+                self.client.list_page(kind, self.connection.namespace, per_page=PER_PAGE_DEFAULT)
+            )
+
+    def halt_polling(self, reason: str) -> None:
+        """Stop every screen's polling, because retrying cannot succeed (a 401)."""
+        self.polling_halted = reason
+
+    def resume_polling(self) -> None:
+        self.polling_halted = None
+
+    def take_prefetched_page(self, kind: str) -> asyncio.Task | None:
+        """Hand the start-up request for ``kind``'s first page to its screen, once."""
+        task, self._prefetch = self._prefetch, None
+        if task is not None and kind != self.target.kind:
+            task.cancel()
+            return None
+        return task
 
     def on_mount(self) -> None:
         if self.credential is None:

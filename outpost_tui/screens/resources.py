@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker
 
@@ -26,8 +27,11 @@ from ..api import (
     OutpostError,
     ResourceKind,
 )
+from ..api.endpoints import PER_PAGE_DEFAULT
+from ..api.ratelimit import Lane
 from ..clock import utc_now
 from ..models import Page
+from ..polling import PollPolicy
 from ..problems import describe
 from ..sanitize import safe_text
 from ..widgets.detail_pane import DetailPane
@@ -47,16 +51,17 @@ from .logs import LogScreen
 if TYPE_CHECKING:
     from ..app import OutpostApp
 
-PER_PAGE = 20
-POLL_SECONDS = 5.0
+# Rows per page: the API's default page size, which the start-up prefetch also uses.
+PER_PAGE = PER_PAGE_DEFAULT
 # How many list pages a deep link may read to find the page that holds its item.
 DEEP_LINK_PAGE_BUDGET = 5
 
 
 class PageLoaded(Message):
-    def __init__(self, page: Page[Any]) -> None:
+    def __init__(self, page: Page[Any], changed: bool = True) -> None:
         super().__init__()
         self.page = page
+        self.changed = changed
 
 
 class DetailLoaded(Message):
@@ -66,9 +71,10 @@ class DetailLoaded(Message):
 
 
 class RequestFailed(Message):
-    def __init__(self, error: OutpostError) -> None:
+    def __init__(self, error: OutpostError, probe: bool = False) -> None:
         super().__init__()
         self.error = error
+        self.probe = probe
 
 
 class ResourceScreen(Screen):
@@ -83,6 +89,9 @@ class ResourceScreen(Screen):
         Binding("left_square_bracket", "previous_page", "Prev page", id="page.previous"),
         Binding("r", "refresh", "Refresh", id="refresh"),
         Binding("l", "open_logs", "Logs", id="logs.open"),
+        Binding("p", "toggle_pause", "Pause", id="poll.pause"),
+        Binding("plus,equals_sign", "slower", "Slower", show=False, id="poll.slower"),
+        Binding("minus", "faster", "Faster", show=False, id="poll.faster"),
     ]
 
     app: OutpostApp
@@ -95,10 +104,11 @@ class ResourceScreen(Screen):
         self.items: dict[str, Any] = {}
         self.focus_name = focus_name
         self._focus_searched = False
-        self._poll_timer = None
+        self.policy = PollPolicy()
+        self._visible = False
+        self._poll_timer: Timer | None = None
         self._poll_worker: Worker[None] | None = None
         self._reload_requested = False
-        self._polling_stopped = False
         self._last_problem: str | None = None
 
     # -- layout -------------------------------------------------------------------------
@@ -127,54 +137,121 @@ class ResourceScreen(Screen):
     # -- polling ------------------------------------------------------------------------
 
     def on_screen_resume(self) -> None:
-        if self._poll_timer is None:
-            self._poll_timer = self.set_interval(POLL_SECONDS, self.poll)
+        self._visible = True
+        self._update_banner_for_halt()
+        age = self._data_age()
+        if age is None or age >= self.policy.next_delay():
+            self.poll()
         else:
-            self._poll_timer.resume()
-        self.poll()
+            self._schedule(self.policy.next_delay() - age)
 
     def on_screen_suspend(self) -> None:
-        if self._poll_timer is not None:
-            self._poll_timer.pause()
+        # A hidden screen sends nothing: its timer stops, and a refresh in flight finishes
+        # without scheduling another.
+        self._visible = False
+        self._cancel_timer()
 
-    def poll(self) -> None:
-        """Start a refresh unless one is running; a running refresh is never cancelled."""
-        if self._polling_stopped:
+    def _schedule(self, delay: float) -> None:
+        self._cancel_timer()
+        if self._visible and not self.policy.paused and self.app.polling_halted is None:
+            self._poll_timer = self.set_timer(delay, self._tick, name=f"poll {self.KIND.name}")
+
+    def _cancel_timer(self) -> None:
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+            self._poll_timer = None
+
+    def _tick(self) -> None:
+        self._poll_timer = None
+        self.poll(probe=self.policy.degraded)
+
+    def poll(self, *, user: bool = False, probe: bool = False) -> None:
+        """Start a refresh unless one is running; a running refresh is never cancelled.
+
+        Timer ticks use the background lane of the rate-limit budget, key presses the user
+        lane. In degraded mode a tick first probes the health endpoint, which counts
+        against no limit, and asks for the list only when the server answers.
+        """
+        if self.app.polling_halted is not None and not user:
             return
         if self._poll_worker is not None and self._poll_worker.is_running:
+            self._reload_requested = self._reload_requested or user
             return
+        lane = Lane.USER if user else Lane.BACKGROUND
         self._poll_worker = self.run_worker(
-            self._refresh(), group="poll", exit_on_error=False, name=f"poll {self.KIND.name}"
+            self._refresh(lane, probe=probe),
+            group="poll",
+            exit_on_error=False,
+            name=f"poll {self.KIND.name}",
         )
 
     def request_reload(self) -> None:
         """Reload now for a user action, or right after the refresh in flight."""
-        if self._poll_worker is not None and self._poll_worker.is_running:
-            self._reload_requested = True
-        else:
-            self.poll()
+        self.policy.user_acted()
+        self.poll(user=True)
 
-    async def _refresh(self) -> None:
+    async def _refresh(self, lane: Lane, *, probe: bool = False) -> None:
         client = self.app.client
         namespace = self.app.connection.namespace
         try:
+            if probe:
+                await client.health()
             if self.focus_name is not None and not self._focus_searched:
                 self._focus_searched = True
                 await self._find_focus_page()
-            page = await client.list_page(
-                self.KIND, namespace, page=self.page_number, per_page=PER_PAGE,
-                filters=self.list_filters(),
-            )
-            self.post_message(PageLoaded(page))
+            prefetched = self.app.take_prefetched_page(self.KIND.name)
+            if prefetched is not None and self.page_number == 1:
+                page = await prefetched
+            else:
+                page = await client.list_page(
+                    self.KIND, namespace, page=self.page_number, per_page=PER_PAGE,
+                    filters=self.list_filters(), lane=lane,
+                )
+            changed_rows = self._changed_keys(page)
+            self.post_message(PageLoaded(page, changed=bool(changed_rows)))
             key = self.table.highlighted_key
-            if key is not None and key in {item.key for item in page.items}:
-                self.post_message(DetailLoaded(await client.get_item(self.KIND, namespace, key)))
+            # The detail is fetched again only when its row changed, to spare the budget.
+            if key is not None and key in changed_rows:
+                item = await client.get_item(self.KIND, namespace, key, lane=lane)
+                self.post_message(DetailLoaded(item))
         except OutpostError as exc:
-            self.post_message(RequestFailed(exc))
+            self.post_message(RequestFailed(exc, probe=probe))
         finally:
-            if self._reload_requested:
-                self._reload_requested = False
-                self.call_after_refresh(self.poll)
+            self.call_later(self._after_refresh)
+
+    def _after_refresh(self) -> None:
+        if self._reload_requested:
+            self._reload_requested = False
+            self.poll(user=True)
+            return
+        self._schedule(self.policy.next_delay())
+
+    def _changed_keys(self, page: Page[Any]) -> set[str]:
+        """Keys of rows that are new or differ from what the table shows."""
+        changed = set()
+        for item in page.items:
+            shown = self.items.get(item.key)
+            if shown is None or shown.model_dump() != item.model_dump():
+                changed.add(item.key)
+        if page.total != self.total or set(self.items) - {item.key for item in page.items}:
+            changed.add("")
+        return changed
+
+    def _data_age(self) -> float | None:
+        loaded = self.query_one(StatusBar).data_time
+        if loaded is None:
+            return None
+        return (utc_now() - loaded).total_seconds()
+
+    def poll_status(self) -> str:
+        """The screen's refresh state for the status bar."""
+        if self.app.polling_halted is not None:
+            return "polling stopped"
+        if self.policy.paused:
+            return "paused"
+        if self.policy.degraded:
+            return "degraded, probing"
+        return f"every {self.policy.interval:.0f}s"
 
     def list_filters(self) -> dict[str, str]:
         """Query parameters that narrow or order the list, such as a status filter."""
@@ -217,6 +294,7 @@ class ResourceScreen(Screen):
             elif self.app.target.view == "logs" and self.app.target.kind == self.KIND.name:
                 self.open_logs(focus)
         self.query_one(StatusBar).data_time = utc_now()
+        self.policy.record_data(message.changed)
         self._record_success()
         self._show_page_info()
         if not page.items:
@@ -234,11 +312,21 @@ class ResourceScreen(Screen):
         problem = describe(error, credential_source=self.app.credential_source)
         unauthorized = isinstance(error, AuthenticationFailed)
         connection.record_failure(problem.message, unauthorized=unauthorized)
+        if message.probe:
+            self.policy.record_probe_failure()
+        self.policy.record_failure()
         if unauthorized:
-            # Retrying a rejected credential cannot succeed; wait for the user instead.
-            self._polling_stopped = True
+            # Retrying a rejected credential cannot succeed: every screen stops polling
+            # until the user refreshes by hand.
+            self.app.halt_polling(f"{problem.title}: {problem.message}")
+        text = f"{problem.title}: {problem.message}"
+        if self.policy.degraded and not unauthorized:
+            text += (
+                f" Showing the last data; checking again in {self.policy.next_delay():.0f} s,"
+                " or press r to retry now."
+            )
         banner = self.query_one("#error-banner", Static)
-        banner.update(safe_text(f"{problem.title}: {problem.message}"))
+        banner.update(safe_text(text))
         banner.remove_class("hidden")
         if problem.message != self._last_problem:
             self.app.notify(problem.message, title=problem.title, severity=problem.severity)
@@ -296,8 +384,9 @@ class ResourceScreen(Screen):
             self.app.notify("This is the first page.", timeout=2)
 
     def action_refresh(self) -> None:
-        self._polling_stopped = False
-        self.request_reload()
+        self.app.resume_polling()
+        self.policy.user_acted()
+        self.poll(user=True, probe=self.policy.degraded)
 
     def action_open_logs(self) -> None:
         key = self.table.highlighted_key
@@ -310,6 +399,36 @@ class ResourceScreen(Screen):
         """Open the log screen of item ``name``; a job's listed status saves a request."""
         item = self.items.get(name)
         self.app.push_screen(LogScreen(self.KIND, name, status=getattr(item, "status", None)))
+
+    def action_toggle_pause(self) -> None:
+        self.policy.paused = not self.policy.paused
+        if self.policy.paused:
+            self._cancel_timer()
+            self.app.notify(f"{self.TITLE_TEXT}: refreshing paused; press p to resume.", timeout=3)
+        else:
+            self.app.notify(f"{self.TITLE_TEXT}: refreshing resumed.", timeout=2)
+            self.poll(user=True)
+        self.query_one(StatusBar).redraw()
+
+    def action_slower(self) -> None:
+        self._set_interval(+1)
+
+    def action_faster(self) -> None:
+        self._set_interval(-1)
+
+    def _set_interval(self, direction: int) -> None:
+        seconds = self.policy.step_interval(direction)
+        self.app.notify(f"{self.TITLE_TEXT}: refreshing every {seconds:.0f} s.", timeout=2)
+        if not self.policy.paused and not (self._poll_worker and self._poll_worker.is_running):
+            self._schedule(seconds)
+        self.query_one(StatusBar).redraw()
+
+    def _update_banner_for_halt(self) -> None:
+        if self.app.polling_halted is None:
+            return
+        banner = self.query_one("#error-banner", Static)
+        banner.update(safe_text(f"{self.app.polling_halted} Press r to try again."))
+        banner.remove_class("hidden")
 
 
 # -- the three screens --------------------------------------------------------------------
