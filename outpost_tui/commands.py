@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -18,7 +19,7 @@ from .config.profiles import ENVIRONMENTS, ConfigError, Profile, check_profile_n
 from .config.resolve import CredentialSourceError, credential_from_flags, resolve_credential
 from .config.stores import StoreError
 from .logging_setup import configure_logging
-from .rotation import KeyRotation, Outcome
+from .rotation import KeyRotation, Outcome, RotationReport
 
 PROGRAM = "outpost-tui"
 
@@ -158,7 +159,7 @@ def run_rotate(argv: Sequence[str]) -> int:
     try:
         context = CredentialContext.load(config=args.config, profile=args.profile)
         resolution = resolve_credential(
-            context.profile, environ=_environ(), keyring_store=context.keyring, file_store=context.file
+            context.profile, environ=os.environ, keyring_store=context.keyring, file_store=context.file
         )
     except (ConfigError, CredentialSourceError) as exc:
         _print_failure(str(exc))
@@ -177,7 +178,7 @@ def run_rotate(argv: Sequence[str]) -> int:
     return report.exit_status
 
 
-async def _rotate(context: CredentialContext, credential: Credential):
+async def _rotate(context: CredentialContext, credential: Credential) -> RotationReport:
     store = context.store_of(credential) or context.keyring
     profile = context.profile
 
@@ -189,8 +190,3 @@ async def _rotate(context: CredentialContext, credential: Credential):
     )
     return await rotation.run(credential)
 
-
-def _environ() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)

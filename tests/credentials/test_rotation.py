@@ -311,3 +311,20 @@ async def test_unique_name_replaces_earlier_suffix():
     assert unique_name("deploy-20250101-000000", set(), moment) == "deploy-20260501-123000"
     assert unique_name("deploy", {"deploy-20260501-123000"}, moment) == "deploy-20260501-123000-2"
     assert len(unique_name("x" * 64, set(), moment)) == 64
+
+
+async def test_pat_rotation_found_by_prefix(server, tmp_path):
+    from outpost_tui.api import Credential
+
+    token = server.state.issue_pat("mara", "rot-pat", scopes=None)
+    store = KeyringStore(MemoryKeyring(), timeout=KEYRING_TIMEOUT)
+    store.write(PROFILE, Credential.token(token, source="test"))
+    report = await rotation(server, store, tmp_path).run(store.read(PROFILE))
+
+    assert report.outcome is Outcome.ROTATED, report.message
+    assert report.old_name == "rot-pat"
+    new = store.read(PROFILE)
+    assert new.reveal().startswith("op_pat_")
+    assert works(server, new)
+    assert not works(server, Credential.token(token))
+    assert set(server.state.pats["mara"]) & {"rot-pat", report.new_name} == {report.new_name}
