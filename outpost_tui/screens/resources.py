@@ -6,6 +6,8 @@ is hidden, and a tick is skipped while the previous request is still running.
 
 from __future__ import annotations
 
+import asyncio
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -53,6 +55,8 @@ if TYPE_CHECKING:
 
 # Rows per page: the API's default page size, which the start-up prefetch also uses.
 PER_PAGE = PER_PAGE_DEFAULT
+# Pause before loading the highlighted row's detail, so scrolling costs no requests.
+DETAIL_DEBOUNCE_SECONDS = 0.2
 # How many list pages a deep link may read to find the page that holds its item.
 DEEP_LINK_PAGE_BUDGET = 5
 
@@ -359,9 +363,16 @@ class ResourceScreen(Screen):
         detail = self.query_one(DetailPane)
         if detail.item is None or detail.item.key != key:
             detail.show_item(item)
-        self.run_worker(self._load_detail(key), group="detail", exclusive=True, exit_on_error=False)
+        # The worker gets a callable rather than a coroutine, so a worker replaced before
+        # it starts leaves no coroutine behind that was never awaited.
+        self.run_worker(
+            partial(self._load_detail, key), group="detail", exclusive=True, exit_on_error=False
+        )
 
     async def _load_detail(self, key: str) -> None:
+        # Moving through rows quickly replaces this worker, so only the row the cursor
+        # stops on costs a request.
+        await asyncio.sleep(DETAIL_DEBOUNCE_SECONDS)
         try:
             item = await self.app.client.get_item(self.KIND, self.app.connection.namespace, key)
         except OutpostError as exc:
