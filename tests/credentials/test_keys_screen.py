@@ -39,11 +39,10 @@ async def test_keys_screen_lists_keys(server):
         await open_keys(pilot, app)
         names = column_texts(app.screen.table_for("tab-api-keys"))
         assert "ui-list" in names
-        text = screen_text(app)
         record = server.state.api_keys["mara"]["ui-list"]
-        assert f"{record['prefix']}…{record['last_four']}" in text
-        assert "● in use" in text
-        assert credential.secret.get_secret_value() not in text
+        hint = f"{record['prefix']}…{record['last_four']}"
+        await wait_for(pilot, lambda: hint in screen_text(app) and "● in use" in screen_text(app))
+        assert credential.secret.get_secret_value() not in screen_text(app)
 
 
 async def test_key_six_opens_keys(server):
