@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -21,8 +22,8 @@ from textual.binding import Binding
 from ..api import OutpostError
 from ..api.compute import ANALYTICS_KINDS, ComputeAPI
 from ..guard import actions_for
-from ..polling import DEFAULT_INTERVAL
 from ..models import Analytics
+from ..polling import DEFAULT_INTERVAL
 from ..problems import describe
 from ..sanitize import clean_text
 from ..widgets.detail_pane import DetailPane
@@ -339,7 +340,7 @@ class ResourceActions:
             self._analytics_timer = self.set_timer(wait, self.request_analytics)
             return
         self._analytics_sent_at = now
-        self.run_worker(self._load_analytics(item.key), group="analytics", exclusive=True,
+        self.run_worker(partial(self._load_analytics, item.key), group="analytics", exclusive=True,
                         exit_on_error=False)
 
     async def _load_analytics(self, key: str) -> None:

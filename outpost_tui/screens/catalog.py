@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -64,7 +65,7 @@ class CatalogScreen(Screen):
 
     def load(self, *, refresh: bool) -> None:
         self.query_one("#catalog-pane").border_subtitle = "loading…"
-        self.run_worker(self._load(refresh), group="catalog", exclusive=True, exit_on_error=False)
+        self.run_worker(partial(self._load, refresh), group="catalog", exclusive=True, exit_on_error=False)
 
     async def _load(self, refresh: bool) -> None:
         try:
