@@ -53,6 +53,8 @@ BACKOFF_INITIAL_SECONDS = 1.0
 BACKOFF_MAX_SECONDS = 30.0
 # How often a queued job is checked until it starts running.
 QUEUED_POLL_SECONDS = 5.0
+# The number of events parsed before their lines go out and the event loop gets a turn.
+MAX_BATCH_EVENTS = 256
 # ``since`` is exclusive and times have millisecond resolution, so a resume requests
 # lines from one millisecond before the last line. Lines that share its time are then
 # not lost, and the ones already received are dropped by ``seq``.
@@ -207,6 +209,7 @@ class SeqTracker:
     """
 
     def __init__(self) -> None:
+        self.first_seq: int | None = None
         self.last_seq: int | None = None
         self.last_timestamp: datetime | None = None
         self.duplicates = 0
@@ -227,6 +230,8 @@ class SeqTracker:
                     continue
                 if seq > last + 1:
                     self.missed += seq - last - 1
+            elif self.first_seq is None:
+                self.first_seq = seq
             last = seq
             fresh.append(line)
             if line.timestamp is not None:
@@ -438,6 +443,11 @@ class JobLogFollower:
                             continue
                         if event.event == LogStream.LINE_EVENT:
                             self._pending.append(event)
+                            if len(self._pending) >= MAX_BATCH_EVENTS:
+                                # A 64 KiB read contains hundreds of events. Handing them over
+                                # in slices means a key press waits only a few ms in between.
+                                connection.new_lines += self._flush()
+                                await asyncio.sleep(0)
                         elif event.event == LogStream.END_EVENT:
                             connection.new_lines += self._flush()
                             connection.end_status = _end_status(event)

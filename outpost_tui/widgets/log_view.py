@@ -1,7 +1,7 @@
 """The log view: one line-API widget for job, service and machine logs.
 
 It renders only the rows on screen, from a bounded :class:`LogBuffer`. Lines handed to
-:meth:`LogView.write_lines` wait in a queue that is drained at most 20 times a second,
+:meth:`LogView.write_lines` wait in a queue that is drained at most 10 times a second,
 so a fast stream costs one append and one repaint per frame, not one per line. The view
 follows the end until the user scrolls up or moves the cursor; it then stays put and
 counts the lines that arrive below.
@@ -17,8 +17,8 @@ from datetime import datetime, timezone
 from typing import ClassVar
 
 from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -45,9 +45,16 @@ from .log_buffer import (
 # Longer lines are cut for display with a marker; the whole line stays in the buffer
 # for search, copy, save and the full-line view.
 MAX_DISPLAY_CHARS = 2000
-# Appends, and so repaints of a following view, happen at most 20 times a second.
-FLUSH_INTERVAL_SECONDS = 1 / 20
+_LEVEL_COMPONENTS = {Level.ERROR: "log-view--error", Level.WARNING: "log-view--warning"}
+# Appends, and so repaints of a following view, happen at most 10 times a second. At
+# thousands of lines a second no one reads faster, and each repaint of a screen of new
+# lines costs about 10 ms on a 2-core machine, which a key press may have to wait for.
+FLUSH_INTERVAL_SECONDS = 1 / 10
 TIMESTAMP_WIDTH = len("00:00:00.000 ")
+
+
+def _cut_marker(hidden: int) -> str:
+    return f" … [{hidden:,} more characters; enter shows the whole line]"
 
 
 def format_clock(moment: datetime | None) -> str:
@@ -327,7 +334,7 @@ class LogView(ScrollView, can_focus=True):
 
     def display_text(self, entry: LogEntry) -> str:
         """Return the text of a line as rendered, without styles."""
-        return self._entry_text(entry).plain
+        return "".join(segment.text for segment in self._entry_segments(entry))
 
     # -- rendering ----------------------------------------------------------------------------
 
@@ -348,37 +355,38 @@ class LogView(ScrollView, can_focus=True):
         ordinal = self.buffer.ordinal_at(index)
         strip = self._strips.get(ordinal)
         if strip is None:
-            text = self._entry_text(self.buffer.entry(ordinal))
-            strip = Strip(text.render(self.app.console), text.cell_len)
+            entry = self.buffer.entry(ordinal)
+            strip = Strip(self._entry_segments(entry), self._line_cells(entry))
             self._strips[ordinal] = strip
         return strip
 
-    def _entry_text(self, entry: LogEntry) -> Text:
-        text = Text(style=self._style(), no_wrap=True, end="")
+    def _entry_segments(self, entry: LogEntry) -> list[Segment]:
+        """Build a line's segments directly. While a fast log is followed, every row on
+        screen is new in each frame, and building a rich ``Text`` first took most of it."""
+        segments = []
         if self.show_timestamps:
             stamp_style = "log-view--stderr" if entry[STDERR] else "log-view--timestamp"
-            text.append(format_clock(entry[TIMESTAMP]) + " ", self._style(stamp_style))
-        offset = len(text)
+            segments.append(Segment(format_clock(entry[TIMESTAMP]) + " ", self._style(stamp_style)))
         body = entry[TEXT][:MAX_DISPLAY_CHARS]
-        text.append(body, self._level_style(entry))
+        body_style = self._style(_LEVEL_COMPONENTS.get(entry[LEVEL], ""))
+        pattern = self.buffer.search
+        position = 0
+        if pattern is not None:
+            match_style = body_style + self._style("log-view--match")
+            for match in pattern.finditer(body):
+                start, end = match.span()
+                if end == start:
+                    continue
+                if start > position:
+                    segments.append(Segment(body[position:start], body_style))
+                segments.append(Segment(body[start:end], match_style))
+                position = end
+        if position < len(body) or not body:
+            segments.append(Segment(body[position:], body_style))
         hidden = len(entry[TEXT]) - len(body)
         if hidden > 0:
-            marker = f" … [{hidden:,} more characters; enter shows the whole line]"
-            text.append(marker, self._style("log-view--marker"))
-        pattern = self.buffer.search
-        if pattern is not None:
-            match_style = self._style("log-view--match")
-            for match in pattern.finditer(body):
-                if match.end() > match.start():
-                    text.stylize(match_style, offset + match.start(), offset + match.end())
-        return text
-
-    def _level_style(self, entry: LogEntry) -> Style | None:
-        if entry[LEVEL] == Level.ERROR:
-            return self._style("log-view--error")
-        if entry[LEVEL] == Level.WARNING:
-            return self._style("log-view--warning")
-        return None
+            segments.append(Segment(_cut_marker(hidden), self._style("log-view--marker")))
+        return segments
 
     def _style(self, component: str = "") -> Style:
         """Return the widget's own style (no name) or a component class's, resolved once."""
@@ -402,8 +410,9 @@ class LogView(ScrollView, can_focus=True):
     def _text_cells(self, entry: LogEntry) -> int:
         shown = entry[TEXT][:MAX_DISPLAY_CHARS]
         cells = len(shown) if shown.isascii() else cell_len(shown)
-        if len(entry[TEXT]) > MAX_DISPLAY_CHARS:
-            cells += 60  # room for the cut marker
+        hidden = len(entry[TEXT]) - len(shown)
+        if hidden > 0:
+            cells += cell_len(_cut_marker(hidden))
         return cells
 
     def _line_cells(self, entry: LogEntry) -> int:
@@ -472,7 +481,7 @@ class LogView(ScrollView, can_focus=True):
             size = Size(self._max_cells + extra, self.buffer.view_length)
         if size == self.virtual_size:
             return
-        # Assigning virtual_size lays out the whole screen, which at 20 appends a second
+        # Assigning virtual_size lays out the whole screen, which at 10 appends a second
         # costs more than the lines. The size moves only this widget's scroll bars, so it
         # is set quietly and the scroll bars and offsets are updated as a layout would.
         # A scroll bar that appears or hides still triggers a layout of its own.

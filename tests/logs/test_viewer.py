@@ -8,7 +8,7 @@ from outpost_tui.app import Target
 from outpost_tui.models import LogLine
 from outpost_tui.screens.logs import LogScreen
 from outpost_tui.screens.modals.log_line import LogLineScreen
-from outpost_tui.widgets.log_buffer import LEVEL, SEQ, TEXT, Level
+from outpost_tui.widgets.log_buffer import LEVEL, SEQ, TEXT, Level, compile_pattern
 from outpost_tui.widgets.log_view import LogView
 
 from ..conftest import make_app
@@ -338,3 +338,18 @@ async def test_service_log_refreshes(log_server):
 
         assert screen.item_name == running
         assert_contiguous(view_seqs(screen.log_view))
+
+
+async def test_search_highlights_matches():
+    app = HostileApp()
+    async with app.run_test(size=(100, 10)) as pilot:
+        view = app.query_one(LogView)
+        view.write_lines([LogLine(seq=1, message="warn: cache miss for shard 3, shard 4")])
+        await wait_for(pilot, lambda: len(view.buffer) == 1)
+        view.set_search(compile_pattern("shard", regex=False))
+        await pilot.pause()
+        segments = list(view.render_line(0))
+        highlighted = [segment.text for segment in segments if segment.style and segment.style.bold]
+
+        assert highlighted == ["shard", "shard"]
+        assert "".join(segment.text for segment in segments).startswith("warn: cache miss for shard 3, shard 4")
