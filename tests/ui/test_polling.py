@@ -50,14 +50,14 @@ async def test_unauthorized_halts_every_screen(demo_server, monkeypatch):
         key_record = demo_server.state.api_keys["mara"]["demo-key"]
         demo_server.state.revoke(key_record)
         await wait_for(pilot, lambda: app.connection.state is ConnectionState.UNAUTHORIZED)
-        assert "demo server" in screen_text(app)
+        await wait_for(pilot, lambda: "demo server" in screen_text(app))
         calls.clear()
         await pilot.press("2")
         await pilot.pause(0.5)
         await pilot.press("3")
         await pilot.pause(1.0)
         assert calls == []
-        assert "Press r to try again" in screen_text(app)
+        await wait_for(pilot, lambda: "Press r to try again" in screen_text(app))
 
 
 async def test_pause_stops_and_resumes_polling(demo_server, monkeypatch):
@@ -71,7 +71,7 @@ async def test_pause_stops_and_resumes_polling(demo_server, monkeypatch):
         calls.clear()
         await pilot.pause(1.2)
         assert calls == []
-        assert "paused" in screen_text(app)
+        await wait_for(pilot, lambda: "paused" in screen_text(app))
         await pilot.press("p")
         await wait_for(pilot, lambda: len(calls) > 0)
 
@@ -96,7 +96,7 @@ async def test_degraded_mode_probes_and_recovers(demo_server, monkeypatch):
         await wait_for(pilot, lambda: app.screen.table.row_count > 0)
         demo_server.stop()
         await wait_for(pilot, lambda: app.screen.policy.degraded)
-        assert "checking again in" in screen_text(app)
+        await wait_for(pilot, lambda: "checking again in" in screen_text(app))
         await wait_for(pilot, lambda: ("machines", "health") in calls)
         demo_server.start()
         await wait_for(pilot, lambda: app.connection.state is ConnectionState.CONNECTED, timeout=15)

@@ -19,7 +19,7 @@ async def test_machines_screen_shows_rows(demo_server):
         names = column_texts(app.screen.table)
         expected = [m["name"] for m in _first_page(demo_server, "machines")]
         assert names == expected
-        assert "page 1 of" in screen_text(app)
+        await wait_for(pilot, lambda: "page 1 of" in screen_text(app))
 
 
 async def test_switching_to_jobs_shows_jobs(demo_server):
@@ -52,9 +52,8 @@ async def test_job_detail_shows_progress(demo_server):
             and detail.item.command is not None,
         )
         assert app.screen.table.highlighted_key == "finetune-llama-3-r1"
-        progress = detail.item.progress
-        assert progress
-        assert progress in screen_text(app)
+        assert detail.item.progress
+        await wait_for(pilot, lambda: detail.item.progress in screen_text(app))
 
 
 async def test_hostile_name_renders_literally(demo_server):
@@ -68,6 +67,7 @@ async def test_hostile_name_renders_literally(demo_server):
         names = column_texts(app.screen.table)
         assert hostile in names
         assert "evilname" in names
+        await wait_for(pilot, lambda: hostile in screen_text(app))
         text = screen_text(app)
         assert hostile in text
         assert "hibernating" in text
@@ -84,7 +84,7 @@ async def test_server_outage_shows_message_and_recovers(demo_server, monkeypatch
         rows_before = app.screen.table.row_count
         demo_server.stop()
         await wait_for(pilot, lambda: app.connection.state is ConnectionState.FAILING)
-        assert "Server unreachable" in screen_text(app)
+        await wait_for(pilot, lambda: "Server unreachable" in screen_text(app))
         assert app.screen.table.row_count == rows_before
         demo_server.start()
         await wait_for(pilot, lambda: app.connection.state is ConnectionState.CONNECTED)
@@ -110,9 +110,8 @@ async def test_rejected_credential_names_its_source(demo_server):
     app = make_app(demo_server, credential=bad)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.connection.state is ConnectionState.UNAUTHORIZED)
-        text = screen_text(app)
-        assert "Credential rejected" in text
-        assert "OUTPOST_API_KEY" in text
+        await wait_for(pilot, lambda: "Credential rejected" in screen_text(app))
+        assert "OUTPOST_API_KEY" in screen_text(app)
         assert app.is_running
 
 
@@ -124,9 +123,8 @@ async def test_server_error_shows_request_id_and_recovers(demo_server, monkeypat
         await wait_for(pilot, lambda: app.screen.table.row_count > 0)
         demo_server.faults.force_status = 500
         await wait_for(pilot, lambda: app.connection.state is ConnectionState.FAILING)
-        text = screen_text(app)
-        assert "Server error" in text
-        assert "req_" in text
+        await wait_for(pilot, lambda: "Server error" in screen_text(app))
+        assert "req_" in screen_text(app)
         demo_server.faults.reset()
         await wait_for(pilot, lambda: app.connection.state is ConnectionState.CONNECTED)
 
@@ -140,7 +138,7 @@ async def test_malformed_json_gives_clear_message(demo_server, monkeypatch):
         demo_server.faults.force_status = 200
         demo_server.faults.error_body = "invalid_json"
         await wait_for(pilot, lambda: app.connection.state is ConnectionState.FAILING)
-        assert "Unreadable response" in screen_text(app)
+        await wait_for(pilot, lambda: "Unreadable response" in screen_text(app))
         assert app.screen.table.row_count > 0
         demo_server.faults.reset()
         await wait_for(pilot, lambda: app.connection.state is ConnectionState.CONNECTED)
