@@ -148,17 +148,42 @@ class KeyringStore:
 
     def __init__(self, backend: Any = None, *, timeout: float = KEYRING_TIMEOUT_SECONDS) -> None:
         self.timeout = timeout
-        self.problem: str | None = None
-        if backend is None:
+        self._backend = backend
+        self._problem: str | None = None
+        # The OS backend is looked up on first use: importing keyring and probing its
+        # backends takes a noticeable part of start-up, and a credential from the
+        # environment or a flag never needs it.
+        self._probed = False
+
+    def _probe(self) -> None:
+        if self._probed:
+            return
+        self._probed = True
+        if self._backend is None:
             import keyring
 
             try:
-                backend = call_with_timeout(keyring.get_keyring, timeout, "start")
+                self._backend = call_with_timeout(keyring.get_keyring, self.timeout, "start")
             except KeyringUnavailable as exc:
-                self.problem = str(exc)
-        self.backend = backend
-        if self.problem is None:
-            self.problem = keyring_backend_problem(backend)
+                self._problem = str(exc)
+                return
+        self._problem = keyring_backend_problem(self._backend)
+
+    @property
+    def backend(self) -> Any:
+        self._probe()
+        return self._backend
+
+    @property
+    def problem(self) -> str | None:
+        """Why the keyring cannot be used, or None when it can."""
+        self._probe()
+        return self._problem
+
+    @problem.setter
+    def problem(self, reason: str | None) -> None:
+        self._probe()
+        self._problem = reason
 
     @property
     def available(self) -> bool:
