@@ -24,7 +24,7 @@ from textual.widgets import Footer, Header, Input, Label
 from ..api import JOBS, AuthenticationFailed, NotFound, OutpostError, PermissionDenied, ResourceKind
 from ..api.logs import JobLogFollower, LogPoller, StreamState, StreamStatus
 from ..api.ratelimit import Lane
-from .. import gc_tuning
+from .. import runtime_tuning
 from ..log_files import default_save_path, parse_jump_time, resolve_save_path, write_log_file
 from ..problems import describe
 from ..widgets.log_buffer import DEFAULT_CAPACITY, TEXT, TIMESTAMP, Level, LogFilter, compile_pattern
@@ -127,7 +127,7 @@ class LogScreen(Screen):
         return f"{self.kind.singular} {self.item_name}"
 
     def on_mount(self) -> None:
-        gc_tuning.raise_threshold()
+        runtime_tuning.tune_for_streaming()
         self.title = "Outpost"
         self.sub_title = f"Logs · {self.title_text} · {self.app.connection.namespace}"
         self.log_view.focus()
@@ -141,7 +141,7 @@ class LogScreen(Screen):
             self._poll_snapshot(Lane.USER)
 
     def on_unmount(self) -> None:
-        gc_tuning.restore_threshold()
+        runtime_tuning.restore_defaults()
 
     # -- sources ------------------------------------------------------------------------
 

@@ -185,6 +185,7 @@ class LogView(ScrollView, can_focus=True):
             return
         entries, self._pending = self._pending, []
         first_new = self.buffer.view_length
+        shown_before = self._row_count() < self.scroll_y + self.scrollable_content_region.height
         result = self.buffer.append(entries)
         first_new -= result.evicted
         self._max_cells = max(self._max_cells, *(self._text_cells(entry) for entry in entries))
@@ -196,11 +197,15 @@ class LogView(ScrollView, can_focus=True):
         self._update_virtual_size()
         if self.following:
             self._scroll_to_end()
-        elif removed_rows:
-            self._move_scroll(self.scroll_y - removed_rows)
-        if result.evicted:
-            self._strips.clear()
-        self.refresh()
+            self.refresh()
+        else:
+            # A paused view keeps its lines on screen: it scrolls up by the rows evicted,
+            # and repaints only when it cannot (at the top) or new lines fall in view.
+            at_top = removed_rows > self.scroll_y
+            if removed_rows:
+                self._move_scroll(self.scroll_y - removed_rows)
+            if at_top or shown_before:
+                self.refresh()
         self.post_message(self.Changed(self, lines_only=True))
 
     def clear(self) -> None:

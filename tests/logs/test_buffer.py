@@ -253,3 +253,23 @@ def test_log_buffer_option():
         parser.parse_args(["--log-buffer", "5"])
     with pytest.raises(SystemExit):
         parser.parse_args(["--log-buffer", "many"])
+
+
+def test_runtime_tuning_nests():
+    import gc
+    import sys
+
+    from outpost_tui import runtime_tuning
+
+    thresholds, interval = gc.get_threshold(), sys.getswitchinterval()
+    runtime_tuning.tune_for_streaming()
+    runtime_tuning.tune_for_streaming()
+    tuned = gc.get_threshold()[0], sys.getswitchinterval()
+    runtime_tuning.restore_defaults()
+    still_tuned = gc.get_threshold()[0]
+    runtime_tuning.restore_defaults()
+
+    assert tuned == (max(thresholds[0], 10_000), min(interval, 0.001))
+    assert still_tuned == tuned[0]
+    assert gc.get_threshold() == thresholds
+    assert sys.getswitchinterval() == interval

@@ -353,3 +353,21 @@ async def test_search_highlights_matches():
 
         assert highlighted == ["shard", "shard"]
         assert "".join(segment.text for segment in segments).startswith("warn: cache miss for shard 3, shard 4")
+
+
+async def test_paused_line_survives_eviction(log_server):
+    app = make_app(log_server, target=Target("jobs", LONG_JOB, "logs"))
+    app.log_buffer_lines = 1000
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_log(pilot, app)
+        view = screen.log_view
+        await wait_for(pilot, lambda: len(view.buffer) == 1000)
+        await pilot.press("up")
+        paused_on = view.cursor_entry
+        index = view.cursor
+        evicted = view.buffer.evicted
+        await wait_for(pilot, lambda: view.buffer.evicted > evicted + 100)
+
+        assert view.cursor_entry == paused_on
+        assert view.cursor < index
+        assert view.cursor_entry[SEQ] == paused_on[SEQ]
