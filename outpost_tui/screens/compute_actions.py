@@ -18,10 +18,9 @@ from ..models import Fleet, Job, Machine, Service
 from ..sanitize import clean_text
 from ..widgets.presentation import format_money
 from .actions import ResourceActions, Verb, status_in, status_not_in
-from .modals.fleet_form import CreateFleetForm, EditFleetForm
-from .modals.job_form import SubmitJobForm
-from .modals.machine_form import AutoStopForm, CreateMachineForm
-from .modals.service_form import ScaleServiceForm
+
+# The form modules are imported where a form opens: they are not needed to show the
+# first screen, and importing them up front slowed start-up.
 
 # Machines cost money in these statuses; the others cost nothing per hour.
 BILLED_MACHINE_STATUSES = ("running", "starting", "provisioning")
@@ -78,6 +77,8 @@ class MachineActions(ResourceActions):
         except OutpostError as exc:
             self.show_problem(exc, "New machine")
             return
+        from .modals.machine_form import CreateMachineForm
+
         form = CreateMachineForm(self.compute, self.namespace, catalog, ssh_keys)
         self.app.push_screen(form, self._machine_created)
 
@@ -121,6 +122,8 @@ class MachineActions(ResourceActions):
         item = self.highlighted_item()
         if item is None:
             return
+        from .modals.machine_form import AutoStopForm
+
         form = AutoStopForm(self.compute, self.namespace, item)
         self.app.push_screen(form, self._auto_stop_changed)
 
@@ -149,6 +152,8 @@ class JobActions(ResourceActions):
         except OutpostError as exc:
             self.show_problem(exc, "Submit job")
             return
+        from .modals.job_form import SubmitJobForm
+
         form = SubmitJobForm(self.compute, self.namespace, catalog, fleets.items)
         self.app.push_screen(form, self._job_submitted)
 
@@ -186,6 +191,8 @@ class ServiceActions(ResourceActions):
         except OutpostError as exc:
             self.show_problem(exc, "Scale service")
             return
+        from .modals.service_form import ScaleServiceForm
+
         self.app.push_screen(ScaleServiceForm(self.compute, self.namespace, service), self._scaled)
 
     def _scaled(self, service: Service | None) -> None:
@@ -231,6 +238,8 @@ class FleetActions(ResourceActions):
         except OutpostError as exc:
             self.show_problem(exc, "New fleet")
             return
+        from .modals.fleet_form import CreateFleetForm
+
         self.app.push_screen(CreateFleetForm(self.compute, self.namespace, catalog), self._fleet_saved)
 
     @mutating("fleets.update")
@@ -247,6 +256,8 @@ class FleetActions(ResourceActions):
             # The form still works without prices.
             self.show_problem(exc, "Fleet prices")
             catalog = None
+        from .modals.fleet_form import EditFleetForm
+
         self.app.push_screen(EditFleetForm(self.compute, self.namespace, fleet, catalog), self._fleet_saved)
 
     def _fleet_saved(self, fleet: Fleet | None) -> None:

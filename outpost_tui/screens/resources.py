@@ -48,7 +48,6 @@ from ..widgets.resource_table import Column, ResourceTable
 from ..widgets.status_bar import StatusBar
 from .actions import FILTER_BINDING, MARK_BINDINGS, action_bindings
 from .compute_actions import JobActions, MachineActions, ServiceActions
-from .logs import LogScreen
 
 if TYPE_CHECKING:
     from ..app import OutpostApp
@@ -409,6 +408,8 @@ class ResourceScreen(Screen):
     def open_logs(self, name: str) -> None:
         """Open the log screen of item ``name``; a job's listed status saves a request."""
         item = self.items.get(name)
+        from .logs import LogScreen  # imported on first use, to keep start-up fast
+
         self.app.push_screen(LogScreen(self.KIND, name, status=getattr(item, "status", None)))
 
     def action_toggle_pause(self) -> None:
