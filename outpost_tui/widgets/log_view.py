@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import time
-from bisect import bisect_right
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import ClassVar
@@ -41,6 +40,7 @@ from .log_buffer import (
     LogEntry,
     LogFilter,
 )
+from .log_rows import RowIndex
 
 # Longer lines are cut for display with a marker; the whole line stays in the buffer
 # for search, copy, save and the full-line view.
@@ -144,9 +144,7 @@ class LogView(ScrollView, can_focus=True):
         self._flush_scheduled = False
         self._last_flush = 0.0
         self._max_cells = 0
-        self._row_starts: list[int] | None = None
-        self._row_end = 0
-        self._wrap_width = 0
+        self._row_index = RowIndex()
         self._adjusting = False
         self._strips: LRUCache[int, Strip] = LRUCache(256)
         # Resolving a style walks the DOM, so each is resolved once per style change.
@@ -350,7 +348,7 @@ class LogView(ScrollView, can_focus=True):
         if index is None:
             return Strip.blank(width, self._style())
         strip = self._entry_strip(index)
-        start = part * self._wrap_width if self.wrap else scroll_x
+        start = part * self._row_index.width if self.wrap else scroll_x
         strip = strip.crop_extend(start, start + width, self._style())
         if index == self.cursor:
             strip = strip.apply_style(self._style("log-view--cursor"))
@@ -407,7 +405,7 @@ class LogView(ScrollView, can_focus=True):
         self._strips.clear()
 
     def on_resize(self, event: events.Resize) -> None:
-        if self.wrap and self.scrollable_content_region.width != self._wrap_width:
+        if self.wrap and self.scrollable_content_region.width != self._row_index.width:
             self._restore_cursor(self._cursor_ordinal())
 
     # -- geometry -----------------------------------------------------------------------------
@@ -424,63 +422,35 @@ class LogView(ScrollView, can_focus=True):
         return self._text_cells(entry) + (TIMESTAMP_WIDTH if self.show_timestamps else 0)
 
     def _rows(self, entry: LogEntry) -> int:
-        return max(1, -(-self._line_cells(entry) // self._wrap_width))
+        return self._row_index.rows_for(self._line_cells(entry))
 
     def _update_rows(self, first_new: int, evicted: int) -> int:
-        """Extend the wrapped-row index by the new view lines; return rows evicted."""
-        if self._row_starts is None:
-            return evicted
-        starts = self._row_starts
-        removed = 0
-        if evicted:
-            removed = (starts[evicted] if evicted < len(starts) else self._row_end) - starts[0]
-            del starts[:evicted]
-        total = self._row_end
-        for index in range(max(first_new, 0), self.buffer.view_length):
-            starts.append(total)
-            total += self._rows(self.buffer.view_entry(index))
-        self._row_end = total
+        """Index the new view lines after dropping the evicted ones; return rows evicted."""
+        rows = self._row_index
+        removed = rows.evict(evicted)
+        if rows.wrapping:
+            new_lines = range(max(first_new, 0), self.buffer.view_length)
+            rows.extend(self._line_cells(self.buffer.view_entry(line)) for line in new_lines)
         return removed
 
     def _rebuild_rows(self) -> None:
-        if not self.wrap:
-            self._row_starts = None
-            return
-        self._wrap_width = max(1, self.scrollable_content_region.width)
-        starts: list[int] = []
-        total = 0
-        for entry in self.buffer.view_entries():
-            starts.append(total)
-            total += self._rows(entry)
-        self._row_starts = starts
-        self._row_end = total
+        width = max(1, self.scrollable_content_region.width) if self.wrap else 0
+        cells = (self._line_cells(entry) for entry in self.buffer.view_entries()) if width else ()
+        self._row_index.rebuild(width, cells)
 
     def _row_count(self) -> int:
-        if self._row_starts is None:
-            return self.buffer.view_length
-        base = self._row_starts[0] if self._row_starts else self._row_end
-        return self._row_end - base
+        return self._row_index.count(self.buffer.view_length)
 
     def _row_of(self, index: int) -> int:
-        if self._row_starts is None:
-            return index
-        return self._row_starts[index] - self._row_starts[0]
+        return self._row_index.row_of(index)
 
     def _locate(self, row: int) -> tuple[int | None, int]:
         """Return the view index and wrapped part shown on ``row``, or None past the end."""
-        if row < 0:
-            return None, 0
-        if self._row_starts is None:
-            return (row, 0) if row < self.buffer.view_length else (None, 0)
-        if not self._row_starts or row >= self._row_count():
-            return None, 0
-        absolute = row + self._row_starts[0]
-        index = bisect_right(self._row_starts, absolute) - 1
-        return index, absolute - self._row_starts[index]
+        return self._row_index.locate(row, self.buffer.view_length)
 
     def _update_virtual_size(self) -> None:
         if self.wrap:
-            size = Size(self._wrap_width, self._row_count())
+            size = Size(self._row_index.width, self._row_count())
         else:
             extra = TIMESTAMP_WIDTH if self.show_timestamps else 0
             size = Size(self._max_cells + extra, self.buffer.view_length)

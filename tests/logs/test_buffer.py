@@ -273,3 +273,31 @@ def test_runtime_tuning_nests():
     assert still_tuned == tuned[0]
     assert gc.get_threshold() == thresholds
     assert sys.getswitchinterval() == interval
+
+
+def test_row_index_wraps_and_evicts():
+    from outpost_tui.widgets.log_rows import RowIndex
+
+    rows = RowIndex()
+    rows.rebuild(10, [5, 25, 10, 0])
+    assert rows.count(4) == 6
+    assert [rows.locate(row, 4) for row in range(7)] == [
+        (0, 0), (1, 0), (1, 1), (1, 2), (2, 0), (3, 0), (None, 0),
+    ]
+    assert rows.evict(2) == 4
+    rows.extend([11])
+    assert rows.count(3) == 4
+    assert rows.row_of(2) == 2
+    assert rows.locate(3, 3) == (2, 1)
+
+
+def test_row_index_without_wrap():
+    from outpost_tui.widgets.log_rows import RowIndex
+
+    rows = RowIndex()
+    rows.rebuild(0, [500, 3])
+
+    assert rows.count(2) == 2
+    assert rows.locate(1, 2) == (1, 0)
+    assert rows.locate(2, 2) == (None, 0)
+    assert rows.evict(1) == 1
