@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 
 class RowIndex:
-    """Where each line of a view starts among the screen rows.
+    """The first screen row of each line of a view.
 
     ``width`` is the wrap width in cells, or 0 when lines do not wrap and each takes one
     row; then nothing is stored.
