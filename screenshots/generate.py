@@ -38,7 +38,9 @@ async def capture(server: DemoServer, kind: str) -> Path:
         screen = app.screen
         for _ in range(200):
             await pilot.pause(0.05)
-            if screen.table.row_count and screen.query_one("DetailPane").item is not None:
+            detail = screen.query_one("DetailPane")
+            # The sparklines arrive in a request of their own after the detail.
+            if screen.table.row_count and detail.item is not None and detail.analytics is not None:
                 break
         else:
             raise RuntimeError(f"the {kind} screen did not fill within 10 s")
