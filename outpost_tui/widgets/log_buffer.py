@@ -123,6 +123,8 @@ def compile_pattern(text: str, *, regex: bool) -> re.Pattern[str]:
     Raises ``re.error`` for an invalid regular expression.
     """
     flags = 0 if any(char.isupper() for char in text) else re.IGNORECASE
+    # NOTE: Python's re has no time limit, so a filter with nested repeats such as
+    # (a+)+$ can stall the app on a long line while it backtracks.
     return re.compile(text if regex else re.escape(text), flags)
 
 
