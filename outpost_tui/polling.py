@@ -1,7 +1,7 @@
-"""When the visible screen asks the server again: intervals, back-off and degraded mode.
+"""The refresh schedule of the visible screen: intervals, back-off and degraded mode.
 
-The policy is plain Python so it can be tested without a terminal. A screen asks it for
-the delay before its next request and reports each outcome back.
+The policy is plain Python so it can be tested without a terminal. A screen requests from it
+the delay before its next request and reports each outcome to it.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class PollPolicy:
         return self.interval
 
     def record_data(self, changed: bool) -> None:
-        """A refresh succeeded; unchanged data stretches the interval, a change resets it."""
+        """Record a successful refresh: unchanged data stretches the interval, a change resets it."""
         self.failures = 0
         self.probes = 0
         if changed:
@@ -63,7 +63,7 @@ class PollPolicy:
         self.probes += 1
 
     def user_acted(self) -> None:
-        """A key press asks for fresh data, so polling starts again from the base interval."""
+        """Restart from the base interval, because a key press wants fresh data."""
         self.interval = self.base_interval
 
     def step_interval(self, direction: int) -> float:
