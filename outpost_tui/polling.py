@@ -1,7 +1,7 @@
 """The refresh schedule of the visible screen: intervals, back-off and degraded mode.
 
-The policy is plain Python so it can be tested without a terminal. A screen requests from it
-the delay before its next request and reports each outcome to it.
+The policy is plain Python so it can be tested without a terminal. A screen takes the
+delay before its next request from :meth:`PollPolicy.next_delay` and records each outcome.
 """
 
 from __future__ import annotations
