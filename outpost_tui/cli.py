@@ -10,14 +10,14 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import __version__
 from .api import Credential, InsecureURLError, OutpostClient
 from .api.auth import CredentialOrigin
 from .app import OutpostApp, Target
 from .config.context import CredentialContext
-from .config.profiles import DEFAULT_BASE_URL, ConfigError
+from .config.profiles import DEFAULT_BASE_URL, ConfigError, Profile
 from .config.resolve import (
     API_KEY_FILE_VARIABLE,
     API_KEY_VARIABLE,
@@ -257,6 +257,7 @@ def _run(args: argparse.Namespace) -> int:
         return _run_demo(_options(args, None))
     context = load_context(args)
     options = _options(args, context)
+    context.profile = profile_with_flags(context.profile, options)
     try:
         resolution = resolve_credential(
             context.profile,
@@ -277,6 +278,20 @@ def _run(args: argparse.Namespace) -> int:
         )
     build_app(options, resolution.credential, context=context, notices=resolution.notices).run()
     return 0
+
+
+def profile_with_flags(profile: Profile, options: Options) -> Profile:
+    """Return the profile with the command line's host and namespace over its own.
+
+    Flags win everywhere, the login screen and rotation included, so a token pasted
+    after ``--base-url`` is checked against that host.
+    """
+    return replace(
+        profile,
+        base_url=options.base_url,
+        namespace=options.namespace,
+        allow_insecure_http=options.allow_insecure_http,
+    )
 
 
 def _options(args: argparse.Namespace, context: CredentialContext | None) -> Options:

@@ -86,3 +86,18 @@ def test_environment_credential_sources():
     assert credential.key_name == "ci-key"
     assert "OUTPOST_API_KEY" in credential.source
     assert "sk_live_abc" not in repr(credential)
+
+
+def test_flags_override_profile_for_login(tmp_path):
+    from outpost_tui.cli import _options, build_parser, load_context, profile_with_flags
+
+    config = tmp_path / "config.toml"
+    config.write_text('default = "work"\n\n[profiles.work]\nbase_url = "https://outpost.run"\nnamespace = "acme"\n')
+    args = build_parser().parse_args(
+        ["--config", str(config), "--base-url", "http://127.0.0.1:9", "-n", "lab"]
+    )
+    context = load_context(args)
+    profile = profile_with_flags(context.profile, _options(args, context))
+    assert profile.base_url == "http://127.0.0.1:9"
+    assert profile.namespace == "lab"
+    assert profile.name == "work"
