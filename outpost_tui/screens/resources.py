@@ -446,6 +446,13 @@ class ResourceScreen(Screen):
 # -- the three screens --------------------------------------------------------------------
 
 
+def _shortened(text: str, width: int) -> Text:
+    """Text cut to ``width`` cells with an ellipsis, so a cut is visible."""
+    cell = safe_text(text)
+    cell.truncate(width, overflow="ellipsis")
+    return cell
+
+
 def _name(item: Any) -> Text:
     return safe_text(item.name)
 
@@ -484,7 +491,7 @@ class JobsScreen(JobActions, ResourceScreen):
     COLUMNS = (
         Column("name", "NAME", _name),
         Column("status", "STATUS", lambda j: status_text(j.status)),
-        Column("progress", "PROGRESS", lambda j: safe_text(j.progress or "-"), width=24),
+        Column("progress", "PROGRESS", lambda j: _shortened(j.progress or "-", 24), width=24),
         Column("gpu", "GPU", _gpu),
         Column("region", "REGION", _region),
         Column("runtime", "RUNTIME", lambda j: Text(format_duration(j.runtime_seconds))),

@@ -14,6 +14,7 @@ from .presentation import field_label, value_text
 from .sparkline import analytics_table
 
 TWO_COLUMN_WIDTH = 110
+AGE_REFRESH_SECONDS = 5.0
 
 
 class DetailPane(VerticalScroll):
@@ -31,6 +32,14 @@ class DetailPane(VerticalScroll):
         # The analytics shown below the fields, and the key of the item they belong to.
         self.analytics: Analytics | None = None
         self.analytics_key: str | None = None
+
+    def on_mount(self) -> None:
+        # Timestamps show their age ("3s ago"), so the fields are drawn again while shown.
+        self.set_interval(AGE_REFRESH_SECONDS, self._redraw_ages)
+
+    def _redraw_ages(self) -> None:
+        if self.item is not None:
+            self.show_item(self.item)
 
     def compose(self):
         yield Static(Text("Nothing selected", style="dim"), id="detail-body")
