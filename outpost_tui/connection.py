@@ -1,4 +1,4 @@
-"""The connection's state as the whole app sees it, shared by every screen's status bar."""
+"""The app-wide connection state, shared by every screen's status bar."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ class ConnectionState(Enum):
 
 @dataclass
 class ConnectionStatus:
-    """Where the app is connected, with what, and how the last requests went."""
+    """The host, namespace and credential in use, and the outcome of the last requests."""
 
     host: str
     namespace: str

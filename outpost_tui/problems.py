@@ -1,7 +1,7 @@
 """Turn exceptions into words for people: a title by kind of failure and what to do next.
 
 Every message from the server was sanitized when the exception was built, so these
-strings are safe to show; widgets still receive them as plain text, never markup.
+strings are safe to show. Widgets still receive them as plain text, never markup.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def styles_dir() -> Path:
-    """The folder holding the .tcss files.
+    """Return the folder that contains the .tcss files.
 
     A wheel carries them as ``outpost_tui/styles``; a source checkout or an editable
     install keeps them in ``styles/`` at the top of the repository.
@@ -23,7 +23,7 @@ def styles_dir() -> Path:
 
 
 def stylesheet_paths() -> list[Path]:
-    """Every .tcss file, app.tcss first so the others can refine it."""
+    """Return every .tcss file, app.tcss first so the others can refine it."""
     folder = styles_dir()
     others = sorted(path for path in folder.glob("*.tcss") if path.name != "app.tcss")
     return [folder / "app.tcss", *others]

@@ -143,14 +143,14 @@ class Credential:
         return cls(CredentialKind.API_KEY, SecretStr(secret), name, source, _hint(secret), origin)
 
     def authorization(self) -> str:
-        """The ``Authorization`` header value. The only place the secret is revealed."""
+        """Return the ``Authorization`` header value; the only place the secret is revealed."""
         secret = self.secret.get_secret_value()
         if self.kind is CredentialKind.TOKEN:
             return f"{AuthScheme.BEARER} {secret}"
         return f"{AuthScheme.API_KEY} {self.key_name}${secret}"
 
     def reveal(self) -> str:
-        """The value as the user typed it (``name$secret`` for API keys)."""
+        """Return the value as the user typed it (``name$secret`` for API keys)."""
         secret = self.secret.get_secret_value()
         return secret if self.kind is CredentialKind.TOKEN else f"{self.key_name}${secret}"
 
@@ -175,5 +175,5 @@ class Credential:
 
 
 def _hint(secret: str) -> str:
-    """A short non-reversible hint that tells two credentials apart in memory."""
+    """Return a short non-reversible hint that distinguishes two credentials in memory."""
     return hashlib.sha256(secret.encode()).hexdigest()[:10]

@@ -71,7 +71,7 @@ class ResourceKind:
     model: type[OutpostModel]
 
     def operation(self, verb: str) -> str:
-        """The endpoint-table key of ``verb`` on this resource, such as ``jobs.list``."""
+        """Return the endpoint-table key of ``verb`` on this resource, such as ``jobs.list``."""
         return f"{self.name}.{verb}"
 
 
@@ -82,7 +82,7 @@ RESOURCE_KINDS = {kind.name: kind for kind in (MACHINES, JOBS, SERVICES)}
 
 
 def is_loopback_host(host: str) -> bool:
-    """Whether ``host`` names this machine (``localhost``, 127.0.0.0/8 or ``::1``)."""
+    """Return whether ``host`` is this machine (``localhost``, 127.0.0.0/8 or ``::1``)."""
     host = host.strip("[]").lower()
     if host == "localhost" or host.endswith(".localhost"):
         return True
@@ -185,7 +185,7 @@ class OutpostClient:
         """Send one operation from the endpoint table and return its success response.
 
         The request waits for the credential's budget first. A 429 blocks every request
-        of the credential until the server's wait is over; the refused request was not
+        of the credential until the server's wait is over. The refused request was not
         processed, so it is sent again, up to twice. A network error or a 5xx is retried
         only for GET, at most three times, with exponential back-off and full jitter,
         so a create that may have reached the server is never sent twice.
@@ -427,7 +427,10 @@ def _query(params: dict[str, Any] | None) -> dict[str, str] | None:
     for name, value in params.items():
         if value is None:
             continue
-        query[name] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        if isinstance(value, bool):
+            query[name] = "true" if value else "false"
+        else:
+            query[name] = str(value)
     return query
 
 

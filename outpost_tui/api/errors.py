@@ -4,7 +4,7 @@
   ``NetworkError`` (the server could not be reached, or the connection broke)
     ``RequestTimedOut``
   ``InvalidResponse`` (a 2xx whose body is not what the API sends)
-  ``APIError`` (the server answered with an error status)
+  ``APIError`` (the server returned an error status)
     ``BadRequest`` 400, ``AuthenticationFailed`` 401, ``PermissionDenied`` 403,
     ``QuotaExceeded`` 403, ``NotFound`` 404, ``Conflict`` 409 (``AlreadyExists``,
     ``InvalidState``), ``ValidationFailed`` 422, ``RateLimited`` 429, ``ServerError`` 5xx
@@ -55,7 +55,7 @@ class NetworkError(OutpostError):
 
 
 class RequestTimedOut(NetworkError):
-    """The server did not answer in time."""
+    """The server did not respond in time."""
 
 
 class InvalidResponse(OutpostError):

@@ -4,8 +4,8 @@ Outpost limits each credential per minute and per second, by plan. The client ke
 token bucket per credential at about 80 % of the plan's limits, so it stays under the
 server's limit even when clocks and windows do not line up. Requests come in two lanes:
 ``USER`` requests (a key press) may use the whole budget, while ``BACKGROUND`` requests
-(polling) also draw from a second bucket at 40 % of the plan, half of the client's budget,
-so the user always has a reserve.
+(polling) also draw from a second bucket at 40 % of the plan. That is half of the client's
+budget, so the user always has a reserve.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ BUDGET_SHARE = 0.8
 BACKGROUND_SHARE = 0.4
 # A reset header below this value is a delay in seconds; at or above it, a Unix time.
 EPOCH_THRESHOLD = 1_000_000_000
-# Waits the server asks for are capped, so a garbled header cannot freeze the app for days.
+# Waits the server requests are capped, so a garbled header cannot freeze the app for days.
 MAX_WAIT_SECONDS = 3600.0
 DEFAULT_429_WAIT = 60.0
 JITTER_SECONDS = 1.0
@@ -45,7 +45,7 @@ class Lane(Enum):
 
 @dataclass(frozen=True)
 class RateLimitInfo:
-    """What the rate-limit headers of one response reported; each part is optional."""
+    """The rate-limit headers of one response, each part None when it was missing."""
 
     limit: int | None = None
     remaining: int | None = None
@@ -190,7 +190,7 @@ class CredentialBudget:
     def _configure(self, plan: str, *, fill: bool = False) -> None:
         per_minute, burst = PLAN_LIMITS.get(plan, PLAN_LIMITS[DEFAULT_PLAN])
         minute_tokens = per_minute * BUDGET_SHARE
-        # The minute bucket holds a burst, not a whole minute: a fresh start must not
+        # The minute bucket contains a burst, not a whole minute, so a fresh start cannot
         # spend a minute's budget in its first second.
         self.minute.reconfigure(max(burst * BUDGET_SHARE, 1), minute_tokens / 60, fill=fill)
         self.second.reconfigure(
@@ -277,7 +277,7 @@ class CredentialBudget:
         return max(0.0, self.blocked_until - self._clock())
 
     def remaining_this_minute(self) -> int | None:
-        """Requests the server said are left in its current window, if it said so."""
+        """Return the requests left in the server's current window, if its headers reported them."""
         if self.server_reset_at is not None and self._clock() >= self.server_reset_at:
             return self.server_limit
         return self.server_remaining

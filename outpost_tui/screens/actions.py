@@ -333,6 +333,8 @@ class ResourceActions:
                 return
         if getattr(getattr(self, "policy", None), "paused", False):
             return  # a paused list sends nothing, and neither do its sparklines
+        if self.app.polling_halted is not None:
+            return  # after a 401 no background request can succeed
         wait = self._analytics_sent_at + list_refresh_seconds(self) - now
         if wait > 0:
             if self._analytics_timer is not None:

@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 PER_PAGE = PER_PAGE_DEFAULT
 # Pause before loading the highlighted row's detail, so scrolling costs no requests.
 DETAIL_DEBOUNCE_SECONDS = 0.2
-# How many list pages a deep link may read to find the page that holds its item.
+# How many list pages a deep link may read to find the page that contains its item.
 DEEP_LINK_PAGE_BUDGET = 5
 
 
@@ -173,7 +173,7 @@ class ResourceScreen(Screen):
 
         Timer ticks use the background lane of the rate-limit budget, key presses the user
         lane. In degraded mode a tick first probes the health endpoint, which counts
-        against no limit, and asks for the list only when the server answers.
+        against no limit, and requests the list only when the probe succeeds.
         """
         if self.app.polling_halted is not None and not user:
             return
@@ -247,7 +247,7 @@ class ResourceScreen(Screen):
         return (utc_now() - loaded).total_seconds()
 
     def poll_status(self) -> str:
-        """The screen's refresh state for the status bar."""
+        """Return the screen's refresh state for the status bar."""
         if self.app.polling_halted is not None:
             return "polling stopped"
         if self.policy.paused:
@@ -261,7 +261,7 @@ class ResourceScreen(Screen):
         return {}
 
     async def _find_focus_page(self) -> None:
-        """Set the page that holds the deep-linked item, reading at most a few pages."""
+        """Set the page that contains the deep-linked item, reading at most a few pages."""
         name = self.focus_name
         index = 0
         per_page = 100

@@ -1,4 +1,4 @@
-"""How values from the API look on screen: status colours, ages, money and field values.
+"""Formatting of API values for the screen: status colours, ages, money and field values.
 
 Everything here returns ``rich.text.Text`` built from sanitized strings, never markup.
 """
@@ -38,14 +38,14 @@ UNKNOWN_STATUS_STYLE = "bold magenta"
 
 
 def status_text(status: str) -> Text:
-    """The status as its word in its colour; an unknown status is shown as it came."""
+    """Return the status as its word in its colour; an unknown status is kept as it came."""
     if not status:
         return Text("-", style="dim")
     return safe_text(status, _STYLE_BY_STATUS.get(status, UNKNOWN_STATUS_STYLE))
 
 
 def format_age(moment: datetime | None, now: datetime | None = None) -> str:
-    """A compact age in its largest unit, such as ``42s``, ``5m``, ``3h`` or ``12d``."""
+    """Format an age in its largest unit, such as ``42s``, ``5m``, ``3h`` or ``12d``."""
     if moment is None:
         return "-"
     seconds = max(int(((now or utc_now()) - moment).total_seconds()), 0)
